@@ -1,0 +1,268 @@
+package envelope
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// An Option changes how Parse and NewReader read an envelope.
+type Option func(*options)
+
+type options struct {
+	limits             Limits
+	lenientItemHeaders bool
+	trailingSpace      bool
+	emptyEventID       bool
+}
+
+func buildOptions(opts []Option) options {
+	o := options{limits: DefaultLimits()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithLimits replaces DefaultLimits. Limits{} turns every limit off.
+func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
+
+// WithLenientItemHeaders makes item headers as lenient as the newest Relay,
+// which keeps an item header as raw JSON and reads fields only when needed:
+// a header without "type", or that is not an object, is an item of unknown
+// (empty) type; a "length" that is not a non-negative integer means the
+// payload runs to the next newline; a length of 2^32 or more wraps around as
+// Relay's 32-bit length does; duplicate keys are allowed (the last wins);
+// and known fields of the wrong type are ignored.
+//
+// By default item headers are read as Relay did until 2025 and as
+// sentry-types does: all of the above is ErrInvalidItemHeader.
+func WithLenientItemHeaders(on bool) Option {
+	return func(o *options) { o.lenientItemHeaders = on }
+}
+
+// WithTrailingWhitespace accepts whitespace after the last item (a blank
+// line at the end, say), which Relay rejects with ErrUnexpectedEOF. The
+// whitespace is kept and written back.
+func WithTrailingWhitespace(on bool) Option {
+	return func(o *options) { o.trailingSpace = on }
+}
+
+// WithEmptyEventID treats "event_id": "" in the envelope header as absent.
+// sentry-go writes it on envelopes that carry only client reports; Relay
+// rejects it with ErrInvalidHeader.
+func WithEmptyEventID(on bool) Option {
+	return func(o *options) { o.emptyEventID = on }
+}
+
+// errShort says a header needs more input than the buffer holds.
+var errShort = errors.New("envelope: short buffer")
+
+var allowDup = []jsontext.Options{jsontext.AllowDuplicateNames(true)}
+
+// framer finds headers with a reused jsontext.Decoder. Reading from a
+// bytes.Buffer, the decoder parses the caller's bytes in place, so finding
+// a header allocates nothing.
+type framer struct {
+	opts options
+	buf  bytes.Buffer
+	dec  jsontext.Decoder
+}
+
+// scan finds the JSON value that starts after the whitespace at the front
+// of b. It returns the offsets of the value and whether a "\n" ends it.
+//
+// atEOF tells whether b holds all remaining input. When it does not and the
+// answer depends on bytes beyond b, scan returns errShort; a reader then
+// reads more and calls scan again with the longer buffer. When only
+// whitespace is found, scan returns io.EOF (with start = len(b)).
+//
+// The value must fit in MaxHeaderSize bytes. Parse applies the same window
+// as Reader, so both decide every input alike.
+func (f *framer) scan(b []byte, atEOF, dupOK bool) (start, end int, err error) {
+	start = skipSpace(b, 0)
+	if start == len(b) {
+		if !atEOF {
+			return start, 0, errShort
+		}
+		return start, 0, io.EOF
+	}
+	window := b[start:]
+	capped := false
+	if m := f.opts.limits.MaxHeaderSize; m > 0 && int64(len(window)) > m {
+		window, capped = window[:m], true
+	}
+	f.buf = *bytes.NewBuffer(window)
+	if dupOK {
+		f.dec.Reset(&f.buf, allowDup...)
+	} else {
+		f.dec.Reset(&f.buf)
+	}
+	_, err = f.dec.ReadValue()
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			switch {
+			case capped:
+				return start, 0, errHeaderSize
+			case !atEOF:
+				return start, 0, errShort
+			}
+		}
+		return start, 0, err
+	}
+	end = start + int(f.dec.InputOffset())
+	if end == len(b) && !atEOF {
+		return start, end, errShort // the terminator is not here yet
+	}
+	return start, end, nil
+}
+
+var errHeaderSize = errors.New("header over max_header_size")
+
+// syntaxOffset returns the offset within a header of a jsontext error.
+func syntaxOffset(err error) int64 {
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return se.ByteOffset
+	}
+	return 0
+}
+
+// itemInfo is what framing needs from an item header.
+type itemInfo struct {
+	typ         ItemType
+	length      int64 // -1: implicit
+	itemCount   int64 // -1: absent
+	contentType []byte
+}
+
+// readItemHeader reads the fields of an item header that framing and limits
+// need, and checks the types of the fields Relay's typed header declares.
+// On error it returns the offending field and its offset within raw.
+func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off int, err error) {
+	info = itemInfo{length: -1, itemCount: -1}
+	if raw[0] != '{' {
+		if lenient {
+			return info, "", 0, nil
+		}
+		return info, "", 0, errNotObject
+	}
+	hasType := false
+	for m := range members(raw) {
+		k := m.key[1 : len(m.key)-1]
+		if bytes.IndexByte(k, '\\') >= 0 {
+			k = []byte(m.name())
+		}
+		v := m.value
+		var bad bool
+		switch string(k) {
+		case "type":
+			s, ok := rawString(v)
+			if !ok {
+				bad = true
+				break
+			}
+			hasType = true
+			info.typ = internType(s)
+		case "length":
+			n, ok := parseLength(v, lenient)
+			if !ok {
+				bad = true
+				break
+			}
+			info.length = n
+		case "item_count":
+			if v[0] == 'n' {
+				break
+			}
+			n, ok := parseUint(v, 1<<32-1)
+			if !ok {
+				bad = true
+				break
+			}
+			info.itemCount = n
+		case "content_type":
+			if v[0] == 'n' {
+				break
+			}
+			s, ok := rawString(v)
+			if !ok {
+				bad = true
+				break
+			}
+			info.contentType = s
+		case "filename", "attachment_type", "platform":
+			if v[0] == 'n' {
+				break
+			}
+			_, bad = rawString(v)
+			bad = !bad
+		}
+		if bad && !lenient {
+			return info, string(k), m.off, errFieldType
+		}
+	}
+	if !hasType && !lenient {
+		return info, "type", 0, errNoType
+	}
+	return info, "", 0, nil
+}
+
+var (
+	errNotObject = errors.New("not a JSON object")
+	errNoType    = errors.New("missing field type")
+	errFieldType = errors.New("wrong type of value")
+)
+
+// rawString returns the contents of a JSON string, unescaped only when it
+// has escapes.
+func rawString(v []byte) ([]byte, bool) {
+	if len(v) < 2 || v[0] != '"' {
+		return nil, false
+	}
+	in := v[1 : len(v)-1]
+	if bytes.IndexByte(in, '\\') < 0 {
+		return in, true
+	}
+	out, err := jsontext.AppendUnquote(nil, v)
+	return out, err == nil
+}
+
+// parseLength reads "length". Strictly (Relay until 2025, sentry-types) it
+// is an unsigned 32-bit integer or null. Leniently (newest Relay) anything
+// else means an implicit length, and big values wrap around to 32 bits.
+func parseLength(v []byte, lenient bool) (int64, bool) {
+	if v[0] == 'n' {
+		return -1, true
+	}
+	if lenient {
+		n, ok := parseUint(v, 1<<64-1)
+		if !ok {
+			return -1, true
+		}
+		return n & (1<<32 - 1), true
+	}
+	return parseUint(v, 1<<32-1)
+}
+
+// parseUint parses a JSON number that is a non-negative integer no greater
+// than max.
+func parseUint(v []byte, max uint64) (int64, bool) {
+	if len(v) == 0 || v[0] < '0' || v[0] > '9' {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false // a fraction, an exponent, or a sign
+		}
+		d := uint64(c - '0')
+		if n > (max-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	return int64(n), true
+}

@@ -1,0 +1,283 @@
+package envelope
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentrywire/sentrywire/dsn"
+)
+
+// An EnvelopeHeader is the header of an envelope. Besides the generic
+// Header methods it reads and writes the fields Sentry defines.
+type EnvelopeHeader struct {
+	Header
+}
+
+// EventID returns the "event_id", which names the event the envelope
+// carries. It reports false if there is none. Relay takes this id over the
+// one in an event payload.
+func (h *EnvelopeHeader) EventID() (EventID, bool) {
+	s, ok := h.String("event_id")
+	if !ok || s == "" {
+		return EventID{}, false
+	}
+	id, err := ParseEventID(s)
+	return id, err == nil
+}
+
+// SetEventID sets "event_id" in the 32-hex-digit form.
+func (h *EnvelopeHeader) SetEventID(id EventID) { _ = h.Set("event_id", id.String()) }
+
+// DSN returns the "dsn", with which an envelope authenticates itself when the
+// request carries no other auth (a browser tunnel, say).
+func (h *EnvelopeHeader) DSN() (dsn.DSN, bool) {
+	s, ok := h.String("dsn")
+	if !ok {
+		return dsn.DSN{}, false
+	}
+	d, err := dsn.Parse(s)
+	return d, err == nil
+}
+
+// SentAt returns "sent_at", the time the SDK sent the envelope, which Relay
+// uses to correct clock drift.
+func (h *EnvelopeHeader) SentAt() (time.Time, bool) {
+	s, ok := h.String("sent_at")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+// SDK describes the SDK that sent an envelope: its "sdk" header.
+type SDK struct {
+	Name         string       `json:"name"`
+	Version      string       `json:"version"`
+	Integrations []string     `json:"integrations,omitempty"`
+	Packages     []SDKPackage `json:"packages,omitempty"`
+}
+
+// SDKPackage is one package an SDK reports.
+type SDKPackage struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// SDK returns the "sdk" header. It reports false if there is none or it is
+// not an object of the expected shape.
+func (h *EnvelopeHeader) SDK() (SDK, bool) {
+	var sdk SDK
+	v := h.Get("sdk")
+	if v == nil || json.Unmarshal(v, &sdk) != nil {
+		return SDK{}, false
+	}
+	return sdk, true
+}
+
+// DSC is the dynamic sampling context of the trace an envelope belongs to:
+// its "trace" header.
+type DSC struct {
+	TraceID     string `json:"trace_id"`
+	PublicKey   string `json:"public_key"`
+	Release     string `json:"release,omitempty"`
+	Environment string `json:"environment,omitempty"`
+	Transaction string `json:"transaction,omitempty"`
+	ReplayID    string `json:"replay_id,omitempty"`
+	UserID      string `json:"user_id,omitempty"`
+	UserSegment string `json:"user_segment,omitempty"`
+	// SampleRate and SampleRand are strings holding a float, as SDKs send
+	// them; Relay rejects a JSON number for sample_rate.
+	SampleRate string `json:"sample_rate,omitempty"`
+	SampleRand string `json:"sample_rand,omitempty"`
+	// Sampled is "true", "false" or empty; Relay accepts a JSON bool or
+	// these strings.
+	Sampled string `json:"-"`
+	// Other holds the keys not named above.
+	Other map[string]jsontext.Value `json:",unknown"`
+}
+
+// Trace returns the "trace" header. As in Relay, a malformed one is as good
+// as none: it reports false, and the envelope is still valid.
+func (h *EnvelopeHeader) Trace() (DSC, bool) {
+	v := h.Get("trace")
+	if v.Kind() != '{' {
+		return DSC{}, false
+	}
+	var d DSC
+	if err := json.Unmarshal(v, &d); err != nil {
+		return DSC{}, false
+	}
+	if s, ok := d.Other["sampled"]; ok {
+		delete(d.Other, "sampled")
+		switch string(s) {
+		case "true", `"true"`:
+			d.Sampled = "true"
+		case "false", `"false"`:
+			d.Sampled = "false"
+		}
+	}
+	if d.UserID == "" && d.UserSegment == "" {
+		if u, ok := d.Other["user"]; ok {
+			var nested struct {
+				ID      string `json:"id"`
+				Segment string `json:"segment"`
+			}
+			if json.Unmarshal(u, &nested) == nil {
+				d.UserID, d.UserSegment = nested.ID, nested.Segment
+			}
+		}
+	}
+	if d.TraceID == "" || d.PublicKey == "" {
+		return DSC{}, false
+	}
+	return d, true
+}
+
+// validateEnvelopeHeader checks the fields Relay's typed envelope header
+// declares: a bad one fails the whole envelope with ErrInvalidHeader. It
+// returns the field and the offset of its value within raw.
+func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off int, err error) {
+	if raw[0] != '{' {
+		return "", 0, errNotObject
+	}
+	for m := range members(raw) {
+		v := m.value
+		if v[0] == 'n' { // null is absent for every typed field
+			continue
+		}
+		switch name := m.name(); name {
+		case "event_id":
+			s, ok := unquote(v)
+			switch {
+			case !ok:
+				err = errFieldType
+			case s == "" && emptyEventID:
+			default:
+				_, err = ParseEventID(s)
+			}
+		case "dsn":
+			s, ok := unquote(v)
+			if !ok {
+				err = errFieldType
+				break
+			}
+			err = checkHeaderDSN(s)
+		case "sent_at":
+			s, ok := unquote(v)
+			if !ok {
+				err = errFieldType
+				break
+			}
+			_, err = time.Parse(time.RFC3339Nano, s)
+		case "retention", "downsampled_retention":
+			if _, ok := parseUint(v, 1<<16-1); !ok {
+				err = errFieldType
+			}
+		}
+		if err != nil {
+			return m.name(), m.off, err
+		}
+	}
+	return "", 0, nil
+}
+
+// checkHeaderDSN applies Relay's rules for a DSN that arrives as data: it
+// must have a numeric project id and a 32-character public key.
+func checkHeaderDSN(s string) error {
+	d, err := dsn.Parse(s)
+	if err != nil {
+		return err
+	}
+	if _, ok := d.NumericProjectID(); !ok {
+		return errors.New("dsn project id is not numeric")
+	}
+	if len(d.PublicKey) != 32 {
+		return errors.New("dsn public key is not 32 characters")
+	}
+	return nil
+}
+
+// An ItemHeader is the header of an item. Besides the generic Header
+// methods it reads the fields Sentry defines.
+type ItemHeader struct {
+	Header
+	info   itemInfo
+	bucket bucket
+}
+
+// current returns the framing facts, read again if the header was changed.
+func (h *ItemHeader) current() itemInfo {
+	if !h.edited {
+		return h.info
+	}
+	info, _, _, _ := readItemHeader(h.Raw(), true)
+	return info
+}
+
+// Type returns the item type.
+func (h *ItemHeader) Type() ItemType { return h.current().typ }
+
+// Length returns the "length" the header declares. It reports false when the
+// payload's length is implicit: it runs to the next newline.
+func (h *ItemHeader) Length() (int64, bool) {
+	n := h.current().length
+	return n, n >= 0
+}
+
+// ItemCount returns "item_count", the number of records in a container item.
+func (h *ItemHeader) ItemCount() (int64, bool) {
+	n := h.current().itemCount
+	return n, n >= 0
+}
+
+// ContentType returns "content_type", or "" if there is none.
+func (h *ItemHeader) ContentType() string { s, _ := h.String("content_type"); return s }
+
+// Filename returns "filename", or "" if there is none.
+func (h *ItemHeader) Filename() string { s, _ := h.String("filename"); return s }
+
+// AttachmentType returns "attachment_type". For an attachment without one it
+// returns AttachmentDefault, as Relay assumes.
+func (h *ItemHeader) AttachmentType() AttachmentType {
+	if s, ok := h.String("attachment_type"); ok {
+		return AttachmentType(s)
+	}
+	if h.Type() == TypeAttachment {
+		return AttachmentDefault
+	}
+	return ""
+}
+
+// Platform returns "platform", or "" if there is none.
+func (h *ItemHeader) Platform() string { s, _ := h.String("platform"); return s }
+
+// IsContainer reports whether the item is an item container: a "log",
+// "trace_metric" or "span" item whose content type is the matching
+// application/vnd.sentry.items.* type. Its payload is {"items":[...]}.
+func (h *ItemHeader) IsContainer() bool {
+	ct := h.Get("content_type")
+	s, ok := rawString(ct)
+	if !ok {
+		return false
+	}
+	switch h.Type() {
+	case TypeLog:
+		return equalFoldASCII(s, ContentTypeLogContainer)
+	case TypeSpan:
+		return equalFoldASCII(s, ContentTypeSpanContainer)
+	case TypeTraceMetric:
+		return equalFoldASCII(s, ContentTypeMetricContainer)
+	}
+	return false
+}
+
+func appendQuote(b []byte, s string) ([]byte, error) { return jsontext.AppendQuote(b, s) }
+
+func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
+
+func jsontextValue(b []byte) jsontext.Value { return b }
