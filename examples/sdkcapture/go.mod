@@ -1,0 +1,17 @@
+module github.com/sentrywire/sentrywire/examples/sdkcapture
+
+go 1.26.8
+
+require (
+	github.com/getsentry/sentry-go v0.50.0
+	github.com/go-json-experiment/json v1.27.2
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
+)
+
+replace github.com/sentrywire/sentrywire => ../..

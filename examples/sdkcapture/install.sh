@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the SDK capture tests drive, on a fresh Debian 12 machine:
+#   - python3-sentry-sdk and python3-django from Debian (for /usr/bin/python3),
+#   - @sentry/node at the version pinned in node/package-lock.json.
+# sentry-go needs nothing here: it is a Go module dependency of this module.
+# Safe to run repeatedly.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# sudo only when not already root (CI containers usually are).
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	sudo="sudo"
+fi
+
+# apt-get is quick when the packages are already there, but update is not;
+# skip both when Debian's python can already import the modules.
+if ! /usr/bin/python3 -c 'import sentry_sdk, django' 2>/dev/null; then
+	$sudo apt-get update
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends \
+		python3-sentry-sdk python3-django
+fi
+
+command -v node >/dev/null || { echo "install.sh: node (>= 20.19) is required" >&2; exit 1; }
+# npm ci installs exactly the lock file and replaces node_modules, so a
+# stale or hand-modified tree cannot leak into the captures.
+(cd "$here/node" && npm ci --no-audit --no-fund)
+
+echo "sdkcapture: installed python3-sentry-sdk $(/usr/bin/python3 -c 'import sentry_sdk; print(sentry_sdk.VERSION)'), django $(/usr/bin/python3 -c 'import django; print(django.get_version())'), @sentry/node $(node -p "require('$here/node/node_modules/@sentry/node/package.json').version")"
