@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"io"
+	"sync"
 )
 
 // An Envelope is a parsed envelope: a header and a list of items.
@@ -104,8 +105,8 @@ func sameSlice(a, b []byte) bool {
 // ErrMissingNewline, ErrUnexpectedEOF or ErrInvalidItemHeader) or
 // *LimitError (wrapping ErrLimitExceeded).
 func Parse(data []byte, opts ...Option) (*Envelope, error) {
-	p := parser{framer: framer{opts: buildOptions(opts)}}
-	p.budget.limits = &p.opts.limits
+	p := getParser(opts)
+	defer parserPool.Put(p)
 	if m := p.opts.limits.MaxEnvelopeSize; m > 0 && int64(len(data)) > m {
 		return nil, &LimitError{Limit: "max_envelope_size", Item: -1, Offset: m, Value: int64(len(data)), Max: m}
 	}
@@ -148,6 +149,18 @@ func Parse(data []byte, opts ...Option) (*Envelope, error) {
 type parser struct {
 	framer
 	budget budget
+}
+
+// parserPool keeps parsers warm: a jsontext.Decoder that has seen headers
+// before has the memory it needs to detect duplicate keys, so a pooled one
+// frames without allocating.
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+func getParser(opts []Option) *parser {
+	p := parserPool.Get().(*parser)
+	p.opts = buildOptions(opts)
+	p.budget = budget{limits: &p.opts.limits}
+	return p
 }
 
 // envelopeHeader frames and validates the envelope header at the front of b.

@@ -15,26 +15,35 @@ var errEventID = errors.New("invalid event id")
 
 // ParseEventID parses any form Relay accepts: 32 hex digits, 36 with
 // hyphens, {braced} or urn:uuid:, in either case.
-func ParseEventID(s string) (EventID, error) {
+func ParseEventID(s string) (EventID, error) { return parseEventID([]byte(s)) }
+
+func parseEventID(s []byte) (EventID, error) {
 	var id EventID
 	switch {
 	case len(s) == 38 && s[0] == '{' && s[37] == '}':
 		s = s[1:37]
-	case len(s) == 45 && (s[:9] == "urn:uuid:" || s[:9] == "URN:UUID:"):
+	case len(s) == 45 && (string(s[:9]) == "urn:uuid:" || string(s[:9]) == "URN:UUID:"):
 		s = s[9:]
 	}
+	var groups [5][]byte
 	switch len(s) {
 	case 32:
+		groups = [5][]byte{s}
 	case 36:
 		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 			return id, errEventID
 		}
-		s = s[:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
+		groups = [5][]byte{s[:8], s[9:13], s[14:18], s[19:23], s[24:]}
 	default:
 		return id, errEventID
 	}
-	if _, err := hex.Decode(id[:], []byte(s)); err != nil {
-		return EventID{}, errEventID
+	at := 0
+	for _, g := range groups {
+		n, err := hex.Decode(id[at:], g)
+		if err != nil || len(g)%2 != 0 {
+			return EventID{}, errEventID
+		}
+		at += n
 	}
 	return id, nil
 }

@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"time"
@@ -98,7 +99,7 @@ type DSC struct {
 	// these strings.
 	Sampled string `json:"-"`
 	// Other holds the keys not named above.
-	Other map[string]jsontext.Value `json:",unknown"`
+	Other map[string]jsontext.Value `json:",embed"`
 }
 
 // Trace returns the "trace" header. As in Relay, a malformed one is as good
@@ -150,30 +151,34 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 		if v[0] == 'n' { // null is absent for every typed field
 			continue
 		}
-		switch name := m.name(); name {
+		k := m.key[1 : len(m.key)-1]
+		if bytes.IndexByte(k, '\\') >= 0 {
+			k = []byte(m.name())
+		}
+		switch string(k) {
 		case "event_id":
-			s, ok := unquote(v)
+			s, ok := rawString(v)
 			switch {
 			case !ok:
 				err = errFieldType
-			case s == "" && emptyEventID:
+			case len(s) == 0 && emptyEventID:
 			default:
-				_, err = ParseEventID(s)
+				_, err = parseEventID(s)
 			}
 		case "dsn":
-			s, ok := unquote(v)
+			s, ok := rawString(v)
 			if !ok {
 				err = errFieldType
 				break
 			}
-			err = checkHeaderDSN(s)
+			err = checkHeaderDSN(string(s))
 		case "sent_at":
-			s, ok := unquote(v)
+			s, ok := rawString(v)
 			if !ok {
 				err = errFieldType
 				break
 			}
-			_, err = time.Parse(time.RFC3339Nano, s)
+			_, err = time.Parse(time.RFC3339Nano, string(s))
 		case "retention", "downsampled_retention":
 			if _, ok := parseUint(v, 1<<16-1); !ok {
 				err = errFieldType

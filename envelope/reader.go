@@ -65,6 +65,16 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 	return rd
 }
 
+// Reset makes r read a new envelope from src with the same options, reusing
+// its buffers. A server that pools Readers allocates nothing per request.
+func (r *Reader) Reset(src io.Reader) {
+	*r = Reader{
+		src: src, index: -1, p: parser{framer: framer{opts: r.p.opts}},
+		buf: r.buf, hdrBuf: r.hdrBuf[:0], itemBuf: r.itemBuf[:0],
+	}
+	r.p.budget.limits = &r.p.opts.limits
+}
+
 // Header reads the envelope header, if Next has not already, and returns it.
 // It is valid for the life of the Reader.
 func (r *Reader) Header() (*EnvelopeHeader, error) {
@@ -278,18 +288,26 @@ func (r *Reader) endImplicit() error {
 	return io.EOF
 }
 
-// more makes room for and reads more input while a header is incomplete.
-// The whitespace before the header (skip bytes) is dropped, so a run of
-// blank lines cannot fill the memory.
+// more reads more input while a header is incomplete. The whitespace before
+// the header (skip bytes) is dropped, so a run of blank lines cannot fill the
+// memory. It reads until the buffered header has doubled, so that a header
+// that arrives a byte at a time is scanned O(log n) times, not O(n).
 func (r *Reader) more(skip int) error {
 	r.pos += skip
-	if r.pos == 0 && r.end == len(r.buf) {
-		// The header is bigger than the buffer; scan caps it at MaxHeaderSize.
-		nb := make([]byte, 2*len(r.buf))
-		r.end = copy(nb, r.buf[:r.end])
-		r.buf = nb
+	want := max(2*(r.end-r.pos), 512)
+	for !r.eof && r.end-r.pos < want {
+		if r.pos == 0 && r.end == len(r.buf) {
+			// The header is bigger than the buffer; scan caps it at
+			// MaxHeaderSize, so this growth is bounded.
+			nb := make([]byte, 2*len(r.buf))
+			r.end = copy(nb, r.buf[:r.end])
+			r.buf = nb
+		}
+		if err := r.fill(); err != nil {
+			return err
+		}
 	}
-	return r.fill()
+	return nil
 }
 
 // fill moves unread bytes to the front of the buffer and reads more.
