@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"bytes"
-	"errors"
 	"strconv"
 	"time"
 
@@ -198,13 +197,7 @@ func checkHeaderDSN(s string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := d.NumericProjectID(); !ok {
-		return errors.New("dsn project id is not numeric")
-	}
-	if len(d.PublicKey) != 32 {
-		return errors.New("dsn public key is not 32 characters")
-	}
-	return nil
+	return d.ValidateRelay()
 }
 
 // An ItemHeader is the header of an item. Besides the generic Header

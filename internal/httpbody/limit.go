@@ -1,0 +1,149 @@
+package httpbody
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// ErrTooLarge is matched (via [errors.Is]) by the [*LimitError] that
+// [ReadAll] and [LimitReader] return when a body holds more bytes than the
+// limit. Relay answers 413 Payload Too Large in that case.
+var ErrTooLarge = errors.New("httpbody: body too large")
+
+// LimitError reports a body with more than Limit bytes. It matches
+// [ErrTooLarge].
+type LimitError struct {
+	// Limit is the number of bytes the body was allowed to have.
+	Limit int64
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("httpbody: body exceeds the limit of %d bytes", e.Limit)
+}
+
+// Is reports whether target is [ErrTooLarge].
+func (e *LimitError) Is(target error) bool { return target == ErrTooLarge }
+
+// firstReadSize is the first buffer ReadAll uses when it cannot learn the
+// body size in advance: large enough for most events in one read, small
+// enough not to matter for tiny requests.
+const firstReadSize = 4096
+
+// ReadAll reads r until io.EOF and returns the bytes, or fails with a
+// [*LimitError] as soon as r yields more than limit bytes. A body of
+// exactly limit bytes is accepted. A negative limit is treated as zero.
+//
+// Unlike [io.ReadAll] followed by a length check, ReadAll never buffers
+// more than limit+1 bytes of input, so a decompression bomb costs memory in
+// proportion to the limit, not to what the bomb would inflate to, plus the
+// CPU time to inflate limit bytes. It reads into chunks of doubling size
+// whose total is capped at limit+1 bytes and, like io.ReadAll, copies them
+// into one slice of exactly the right length at the end: an accepted body
+// of n bytes costs at most about 3n bytes at the peak and leaves nothing
+// unused behind, and a rejected one never more than limit+1. When r reports
+// its remaining length through a Len() int method, as *bytes.Reader and
+// *bytes.Buffer do, the first chunk is sized to fit and no copy is made.
+//
+// When the limit is exceeded ReadAll returns no data. On other errors it
+// returns the bytes read before the error. Errors from r, such as
+// [ErrCorruptBody] from a reader made by [NewReader], are returned
+// unchanged.
+func ReadAll(r io.Reader, limit int64) ([]byte, error) {
+	if limit < 0 {
+		limit = 0
+	}
+	// budget is how many more bytes of buffer may be allocated. The total is
+	// limit+1: the extra byte is how an over-long body is told apart from
+	// one of exactly limit bytes.
+	budget := limit
+	if budget < math.MaxInt64 {
+		budget++
+	}
+	budget = min(budget, int64(math.MaxInt))
+	size := int64(firstReadSize)
+	if l, ok := r.(interface{ Len() int }); ok {
+		size = int64(l.Len()) + 1
+	}
+	size = min(size, budget)
+	budget -= size
+	b := make([]byte, 0, size)
+	var chunks [][]byte // full chunks before b
+	var total int64     // bytes in chunks
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if total+int64(len(b)) > limit {
+			return nil, &LimitError{Limit: limit}
+		}
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			if len(chunks) == 0 {
+				return b, err
+			}
+			out := make([]byte, 0, total+int64(len(b)))
+			for _, c := range chunks {
+				out = append(out, c...)
+			}
+			return append(out, b...), err
+		}
+		if len(b) == cap(b) {
+			// A full buffer with budget left: the budget can only be
+			// exhausted once limit+1 bytes were read, which returned above.
+			chunks = append(chunks, b)
+			total += int64(len(b))
+			size = min(2*int64(cap(b)), budget)
+			budget -= size
+			b = make([]byte, 0, size)
+		}
+	}
+}
+
+// LimitReader returns a reader that reads from r but fails with a
+// [*LimitError] once r has yielded more than limit bytes. A negative limit
+// is treated as zero.
+//
+// [io.LimitReader] silently stops at its limit, which would hand a
+// truncated body to a parser; this reader turns the overflow into an error
+// instead. It returns exactly limit bytes before the error and looks at
+// most one byte beyond the limit to detect it. After an error every Read
+// returns the same error.
+func LimitReader(r io.Reader, limit int64) io.Reader {
+	return &limitReader{r: r, remaining: max(limit, 0), limit: max(limit, 0)}
+}
+
+type limitReader struct {
+	r         io.Reader
+	remaining int64 // bytes that may still be returned
+	limit     int64
+	err       error // sticky error; only set for errors other than io.EOF
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	// Ask for one byte more than allowed: receiving it proves the body is
+	// too large without buffering anything beyond the limit.
+	if int64(len(p)) > l.remaining+1 {
+		p = p[:l.remaining+1]
+	}
+	n, err := l.r.Read(p)
+	if int64(n) > l.remaining {
+		n = int(l.remaining)
+		l.remaining = 0
+		l.err = &LimitError{Limit: l.limit}
+		return n, l.err
+	}
+	l.remaining -= int64(n)
+	if err != nil && err != io.EOF {
+		l.err = err
+	}
+	return n, err
+}
