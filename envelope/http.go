@@ -300,7 +300,16 @@ func WriteError(w http.ResponseWriter, err error) {
 	body := errorBody{Detail: err.Error()}
 	var se *SyntaxError
 	var le *LimitError
+	var de *dsn.Error
 	switch {
+	case errors.As(err, &de):
+		body.Detail = de.Kind.Error()
+		if de.Reason != "" {
+			body.Causes = []string{de.Reason}
+		}
+		if de.Err != nil {
+			body.Causes = append(body.Causes, de.Err.Error())
+		}
 	case errors.As(err, &le):
 		body.Detail = fmt.Sprintf("envelope exceeded size limits for type '%s' (https://develop.sentry.dev/sdk/envelopes/#size-limits)", le.Type)
 		if le.Type == "" {
