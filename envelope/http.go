@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -195,7 +196,8 @@ type Request struct {
 // does for browser tunnels), undoes the Content-Encoding with the body
 // limited to MaxEnvelopeSize (MaxEventSize for store requests) decoded bytes,
 // parses the envelope, and checks that a "dsn" in the envelope header names
-// the same project and key.
+// the same project and key, and that an "origin" there is the request's
+// (its Origin header, or else its Referer).
 //
 // StatusCode and WriteError turn its errors into Relay's answers.
 func ReadRequest(r *http.Request, opts ...Option) (*Request, error) {
@@ -252,7 +254,36 @@ func ReadRequest(r *http.Request, opts ...Option) (*Request, error) {
 			return nil, fmt.Errorf("%w: public key", ErrHeaderMismatch)
 		}
 	}
+	if o, ok := req.Envelope.Header.String("origin"); ok && !sameOrigin(o, requestOrigin(r)) {
+		return nil, fmt.Errorf("%w: origin", ErrHeaderMismatch)
+	}
 	return req, nil
+}
+
+// requestOrigin is the origin Relay records for a request: its Origin
+// header, or else its Referer.
+func requestOrigin(r *http.Request) string {
+	if o := r.Header.Get("Origin"); o != "" {
+		return o
+	}
+	return r.Header.Get("Referer")
+}
+
+// sameOrigin compares two origins as URLs, as Relay does, so that
+// "http://localhost" and "http://localhost/" are the same.
+func sameOrigin(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	for _, u := range []*url.URL{ua, ub} {
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	}
+	return ua.String() == ub.String()
 }
 
 // StatusCode returns the HTTP status Relay answers with for an error of

@@ -203,3 +203,11 @@ func TestEventID(t *testing.T) {
 	assert.Equal(t, byte(0x40), id[6]&0xf0, "version 4")
 	assert.False(t, id.IsZero())
 }
+
+// TestSerializeEmpty pins what sentry-types' test_empty and Relay's
+// test_serialize_envelope_empty write for an empty envelope.
+func TestSerializeEmpty(t *testing.T) {
+	out, err := New().MarshalBinary()
+	require.NoError(t, err)
+	assert.Equal(t, "{}\n", string(out))
+}

@@ -11,11 +11,17 @@
 // because what sentrywire has to cope with is the wire form: a gzip stream
 // from sentry-python's store endpoint is a different fuzz seed than the JSON
 // inside it.
+//
+// The server is also sentrywire's first real client test: it hands every
+// request to envelope.ReadRequest and answers with what the library decided,
+// so each SDK run proves that genuine traffic authenticates, decodes and
+// parses, and the SDKs see the answers a Sentry ingest endpoint would give.
 package sdkcapture
 
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,6 +36,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentrywire/sentrywire/envelope"
 )
 
 // PublicKey is the fake DSN public key every capture uses. It has the
@@ -40,7 +48,8 @@ const PublicKey = "0123456789abcdef0123456789abcdef"
 // ProjectID is the fake project id in every capture's DSN and endpoint path.
 const ProjectID = "42"
 
-// Request is one HTTP request as the capture server saw it.
+// Request is one HTTP request as the capture server saw it, together with
+// what sentrywire made of it.
 type Request struct {
 	Method string
 	// Path is the request path without the query, e.g. /api/42/envelope/.
@@ -53,6 +62,14 @@ type Request struct {
 	Header http.Header
 	// Body is the raw body, still compressed if Content-Encoding says so.
 	Body []byte
+
+	// Ingest is what envelope.ReadRequest returned for the request: the
+	// credentials and the parsed envelope. It is nil when IngestErr is set.
+	Ingest *envelope.Request
+	// IngestErr is the error envelope.ReadRequest returned, which the server
+	// also sent back to the SDK with envelope.WriteError. A request to a path
+	// that is no ingest endpoint has errNotIngest here.
+	IngestErr error
 }
 
 // DecodedBody returns the body with any Content-Encoding the capture tests
@@ -75,7 +92,10 @@ func (r Request) DecodedBody() ([]byte, error) {
 }
 
 // Server is a loopback HTTP server that records every request it receives
-// and answers like a permissive Sentry: 200 with a small JSON body.
+// and answers it as a Sentry ingest endpoint would, through sentrywire: a
+// request the library accepts gets 200 and the event id, one it rejects gets
+// Relay's error status and body. The SDKs under test therefore talk to the
+// library, not to a stub that says yes to anything.
 type Server struct {
 	srv *httptest.Server
 
@@ -84,12 +104,27 @@ type Server struct {
 	arrived  chan struct{} // receives a token per recorded request
 }
 
+// errNotIngest marks a recorded request that no ingest route matched.
+var errNotIngest = errors.New("sdkcapture: not an ingest endpoint")
+
 // NewServer starts a capture server on 127.0.0.1 and stops it when the test
 // ends.
+//
+// Its routes are the ServeMux patterns an ingest server registers, so that
+// envelope.ReadRequest finds the {project_id} path value it needs. Anything
+// else is still recorded, and answered 404, so that an SDK that posts to an
+// unexpected URL shows up in the tests instead of vanishing.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{arrived: make(chan struct{}, 1024)}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/{project_id}/envelope/", s.handleIngest)
+	mux.HandleFunc("POST /api/{project_id}/store/", s.handleIngest)
+	// Like Relay, the store endpoint also takes a GET with the event in
+	// ?sentry_data=. No SDK here sends one, but an ingest server routes it.
+	mux.HandleFunc("GET /api/{project_id}/store/", s.handleIngest)
+	mux.HandleFunc("/", s.handleOther)
+	s.srv = httptest.NewServer(mux)
 	t.Cleanup(s.srv.Close)
 	return s
 }
@@ -104,54 +139,71 @@ func (s *Server) DSN() string {
 	return "http://" + PublicKey + "@" + host + "/" + ProjectID
 }
 
-func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
-	// Read the body before answering: an SDK that sees the response early may
-	// close the connection, and a truncated body would be a lie in testdata.
+// read copies the request line and headers of r and reads its whole body.
+// The body is read before anything is answered: an SDK that sees the
+// response early may close the connection, and a truncated body would be a
+// lie in testdata.
+func read(r *http.Request) (Request, error) {
 	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	req := Request{
+	return Request{
 		Method:   r.Method,
 		Path:     r.URL.Path,
 		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
 		Body:     body,
-	}
+	}, err
+}
+
+// record stores req and signals its arrival to Settle.
+func (s *Server) record(req Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
 	s.mu.Unlock()
 	s.arrived <- struct{}{}
+}
 
+// handleIngest serves the envelope and store endpoints. The raw body is
+// recorded as it arrived, and envelope.ReadRequest reads a copy of the
+// request whose Body replays those bytes: the library sees exactly what the
+// SDK sent, compression included, and the capture keeps it too.
+func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
+	req, err := read(r)
+	if err != nil {
+		// The connection broke mid-body; there is nothing worth recording.
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	// Clone keeps the path values the mux matched, which ReadRequest reads
+	// the project id from.
+	lib := r.Clone(r.Context())
+	lib.Body = io.NopCloser(bytes.NewReader(req.Body))
+	req.Ingest, req.IngestErr = envelope.ReadRequest(lib)
+	s.record(req)
+
+	if req.IngestErr != nil {
+		envelope.WriteError(w, req.IngestErr)
+		return
+	}
+	// Sentry answers both endpoints with the event id when there is one.
+	// SDKs mostly ignore the body, but echoing it keeps the exchange real.
 	w.Header().Set("Content-Type", "application/json")
-	// Sentry answers both endpoints with the event id when there is one;
-	// SDKs ignore the body, but echoing it keeps the exchange realistic.
-	if id := eventID(req); id != "" {
+	if id, ok := req.Ingest.Envelope.EventID(); ok {
 		fmt.Fprintf(w, `{"id":%q}`, id)
 		return
 	}
 	io.WriteString(w, "{}")
 }
 
-// eventID digs the event id out of a request for the response body: from the
-// envelope header for envelopes, from the JSON event for the store endpoint.
-// Any failure just means "no id"; the response is cosmetic.
-func eventID(r Request) string {
-	body, err := r.DecodedBody()
+// handleOther records a request no ingest route matched and answers 404.
+func (s *Server) handleOther(w http.ResponseWriter, r *http.Request) {
+	req, err := read(r)
 	if err != nil {
-		return ""
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
 	}
-	if strings.HasSuffix(r.Path, "/envelope/") {
-		body, _, _ = bytes.Cut(body, []byte("\n"))
-	}
-	var v struct {
-		EventID string `json:"event_id"`
-	}
-	if json.Unmarshal(body, &v, json.RejectUnknownMembers(false)) != nil {
-		return ""
-	}
-	return v.EventID
+	req.IngestErr = errNotIngest
+	s.record(req)
+	http.NotFound(w, r)
 }
 
 // Requests returns a copy of everything recorded so far, in arrival order.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +19,9 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/dsn"
+	"github.com/sentrywire/sentrywire/envelope"
 )
 
 // update rewrites the committed captures under envelope/testdata/sdk. Without
@@ -48,83 +52,159 @@ type scenarioResult struct {
 	paths []string
 }
 
-// summarise checks the framing of every request and collects item types and
-// paths. It decodes Content-Encoding first: the captures keep raw bytes, but
-// the envelope inside is what has to be well formed.
+// summarise checks what sentrywire made of every request and collects item
+// types and paths. The capture server already ran envelope.ReadRequest on
+// each request; here the result is held against the raw bytes: the
+// library's decoding against an independent gzip reader, Parse against the
+// streaming Reader, and the parsed envelope against the body it came from.
+//
+// A request the library rejected fails the test with the library's error:
+// real SDK traffic that does not go through is a sentrywire bug (or a Relay
+// incompatibility worth knowing about), never something to paper over here.
 func summarise(t *testing.T, reqs []Request) scenarioResult {
 	t.Helper()
 	res := scenarioResult{requests: reqs}
-	for _, r := range reqs {
+	for i, r := range reqs {
 		assert.Equal(t, http.MethodPost, r.Method)
 		res.paths = append(res.paths, r.Path)
-		body, err := r.DecodedBody()
+		if r.Path != envelopePath && r.Path != storePath {
+			t.Errorf("request to unexpected path %q", r.Path)
+			continue
+		}
+		if !assert.NoError(t, r.IngestErr, "envelope.ReadRequest rejected request %d (%s %s?%s, Content-Encoding %q, Content-Type %q)",
+			i, r.Method, r.Path, r.RawQuery, r.Header.Get("Content-Encoding"), r.Header.Get("Content-Type")) {
+			continue
+		}
+		require.NotNil(t, r.Ingest)
+		assert.EqualValues(t, 42, r.Ingest.ProjectID, "project id from the path")
+		env := r.Ingest.Envelope
+		require.NotNil(t, env)
+		require.NotEmpty(t, env.Items, "request %d parsed to an envelope without items", i)
+
+		// What the library decoded must be what any gzip reader decodes.
+		body, err := envelope.ReadBody(bytes.NewReader(r.Body), r.Header.Get("Content-Encoding"), envelope.DefaultLimits().MaxEnvelopeSize)
+		require.NoError(t, err, "envelope.ReadBody of request %d", i)
+		plain, err := r.DecodedBody()
 		require.NoError(t, err, "decode body of %s", r.Path)
+		require.Equal(t, plain, body, "envelope.ReadBody and compress/gzip disagree on request %d", i)
+
+		checkItems(t, env)
 		switch r.Path {
 		case envelopePath:
-			res.types = append(res.types, checkEnvelope(t, body, r.Header)...)
+			if ct := r.Header.Get("Content-Type"); ct != "" {
+				assert.Equal(t, envelope.ContentTypeEnvelope, ct)
+			}
+			checkEnvelope(t, env, body)
+			for _, it := range env.Items {
+				res.types = append(res.types, string(it.Type()))
+			}
 		case storePath:
-			// The legacy endpoint takes one event as plain JSON.
-			var ev map[string]jsontext.Value
-			require.NoError(t, json.Unmarshal(body, &ev), "store body is not a JSON object")
-			assert.Contains(t, ev, "event_id")
+			// The legacy endpoint takes one event as plain JSON, which
+			// ParseStore wraps in an envelope of one item.
+			require.Len(t, env.Items, 1, "store request %d", i)
+			it := env.Items[0]
+			assert.Contains(t, []envelope.ItemType{envelope.TypeEvent, envelope.TypeTransaction}, it.Type())
+			var ev struct {
+				EventID string `json:"event_id"`
+			}
+			require.NoError(t, json.Unmarshal(body, &ev, json.RejectUnknownMembers(false)), "store body is not a JSON object")
+			require.NotEmpty(t, ev.EventID, "store body has no event_id")
+			id, ok := env.EventID()
+			require.True(t, ok, "ParseStore set no event_id")
+			want, err := envelope.ParseEventID(ev.EventID)
+			require.NoError(t, err)
+			assert.Equal(t, want, id, "envelope event_id is not the event's")
 			res.types = append(res.types, storeEvent)
-		default:
-			t.Errorf("request to unexpected path %q", r.Path)
 		}
 	}
 	return res
 }
 
-// checkEnvelope validates one decoded envelope body and returns the types of
-// its items in order.
-//
-// PLACEHOLDER until envelope.Parse lands: the lead replaces the body of this
-// function with a call to the real parser. For now it splits off the first
-// line, decodes the envelope header with jsontext, and walks the items with
-// the simplest reading of the framing rules (explicit length when given,
-// otherwise up to the next newline). It deliberately assumes the well-formed
-// output SDKs produce and is no model for the real parser.
-func checkEnvelope(t *testing.T, body []byte, headers http.Header) []string {
+// jsonItemTypes are the item types whose payload is a JSON document. An
+// attachment is whatever bytes the user attached, so it is not listed.
+var jsonItemTypes = []envelope.ItemType{
+	envelope.TypeEvent, envelope.TypeTransaction, envelope.TypeSession, envelope.TypeSessions,
+	envelope.TypeCheckIn, envelope.TypeClientReport, envelope.TypeLog, envelope.TypeSpan,
+	envelope.TypeFeedback, envelope.TypeTraceMetric,
+}
+
+// checkItems checks every item's payload: known type, well-formed JSON
+// where the type calls for JSON, and for item containers an item_count
+// that matches the records really inside.
+func checkItems(t *testing.T, env *envelope.Envelope) {
 	t.Helper()
-	if ct := headers.Get("Content-Type"); ct != "" {
-		assert.Equal(t, "application/x-sentry-envelope", ct)
+	for i, it := range env.Items {
+		typ := it.Type()
+		assert.True(t, typ.IsKnown(), "item %d has a type sentrywire does not know: %q", i, typ)
+		if !slices.Contains(jsonItemTypes, typ) {
+			continue
+		}
+		p := it.Payload()
+		if !assert.NotEmpty(t, p, "item %d (%s) has an empty payload", i, typ) {
+			continue
+		}
+		assert.True(t, jsontext.Value(p).IsValid(), "item %d (%s) payload is not valid JSON: %.200q", i, typ, p)
+		if !it.IsContainer() {
+			continue
+		}
+		n, ok := it.ItemCount()
+		if !assert.True(t, ok, "container item %d (%s) has no item_count: %s", i, typ, it.Raw()) {
+			continue
+		}
+		var c struct {
+			Items []jsontext.Value `json:"items"`
+		}
+		require.NoError(t, json.Unmarshal(p, &c, json.RejectUnknownMembers(false)), "container item %d (%s)", i, typ)
+		assert.EqualValues(t, len(c.Items), n, "item_count of container item %d (%s)", i, typ)
 	}
-	line, rest, _ := bytes.Cut(body, []byte("\n"))
-	var header map[string]jsontext.Value
-	require.NoError(t, json.Unmarshal(line, &header), "envelope header")
+}
+
+// checkEnvelope holds a parsed envelope against the decoded body it came
+// from: the streaming Reader must frame the body exactly as Parse did, and
+// writing the unchanged envelope back must reproduce the body byte for byte.
+func checkEnvelope(t *testing.T, env *envelope.Envelope, body []byte) {
+	t.Helper()
 	// Not even sent_at is universal: @sentry/node 11 omits it on log and
 	// metric containers, and sentry-python 1.9 sends session aggregates
 	// under an empty {} header. So only the DSN is checked, when present.
-	if dsn, ok := header["dsn"]; ok {
+	if d, ok := env.DSN(); ok {
 		// The DSN in the header must be the fake loopback one: captures are
 		// committed and must never carry a real key.
-		var s string
-		require.NoError(t, json.Unmarshal(dsn, &s))
-		assert.Contains(t, s, PublicKey+"@127.0.0.1:")
+		assert.Equal(t, PublicKey, d.PublicKey)
+		assert.Equal(t, "127.0.0.1", d.Host)
+		assert.Equal(t, ProjectID, d.ProjectID)
 	}
 
-	var types []string
-	for len(rest) > 0 {
-		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		var item struct {
-			Type   string `json:"type"`
-			Length *int   `json:"length"`
-		}
-		require.NoError(t, json.Unmarshal(line, &item, json.RejectUnknownMembers(false)), "item header %q", line)
-		require.NotEmpty(t, item.Type, "item header %s", line)
-		types = append(types, item.Type)
-		if item.Length != nil {
-			require.LessOrEqual(t, *item.Length, len(rest), "item %s overruns the body", line)
-			rest = rest[*item.Length:]
-			if len(rest) > 0 {
-				require.Equal(t, byte('\n'), rest[0], "no newline after explicit-length payload of %s", line)
-				rest = rest[1:]
-			}
-		} else {
-			_, rest, _ = bytes.Cut(rest, []byte("\n"))
-		}
+	type frame struct {
+		Header  string
+		Payload string
 	}
-	return types
+	var want []frame
+	for _, it := range env.Items {
+		want = append(want, frame{string(it.Raw()), string(it.Payload())})
+	}
+	rd := envelope.NewReader(bytes.NewReader(body))
+	h, err := rd.Header()
+	require.NoError(t, err, "Reader.Header")
+	assert.Equal(t, string(env.Raw()), string(h.Raw()), "envelope header: Reader and Parse disagree")
+	var got []frame
+	for {
+		ih, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "Reader.Next after %d items", len(got))
+		// The header is only valid until the next call to Next: copy it.
+		hdr := string(ih.Raw())
+		p, err := io.ReadAll(rd)
+		require.NoError(t, err, "Reader payload of item %d", len(got))
+		got = append(got, frame{hdr, string(p)})
+	}
+	assert.Equal(t, want, got, "Reader and Parse frame the envelope differently")
+
+	out, err := env.MarshalBinary()
+	require.NoError(t, err)
+	assert.Equal(t, string(body), string(out), "MarshalBinary does not give back the body")
 }
 
 // authParams returns the sentry_* auth parameters of a request and where
@@ -152,12 +232,24 @@ func authParams(t *testing.T, r Request) (map[string]string, string) {
 	return params, "query"
 }
 
-// assertAuth checks the auth carrier and the parameters every SDK sends.
+// sources maps the carriers authParams names to what dsn.FromRequest
+// records.
+var sources = map[string]dsn.Source{"header": dsn.SourceXSentryAuth, "query": dsn.SourceQuery}
+
+// assertAuth checks the auth carrier and the parameters every SDK sends, as
+// read by hand and as envelope.ReadRequest read them.
 func assertAuth(t *testing.T, reqs []Request, wantWhere, clientPrefix string) {
 	t.Helper()
 	for _, r := range reqs {
 		p, where := authParams(t, r)
 		assert.Equal(t, wantWhere, where, "auth carrier for %s", r.Path)
+		if r.Ingest != nil {
+			a := r.Ingest.Auth
+			assert.Equal(t, sources[wantWhere], a.Source, "auth source recorded by ReadRequest for %s: %s", r.Path, a.Source)
+			assert.Equal(t, PublicKey, a.PublicKey)
+			assert.Equal(t, p["sentry_client"], a.Client)
+			assert.Equal(t, 7, a.Version)
+		}
 		assert.Equal(t, PublicKey, p["sentry_key"])
 		assert.Equal(t, "7", p["sentry_version"])
 		assert.True(t, strings.HasPrefix(p["sentry_client"], clientPrefix),
