@@ -53,6 +53,7 @@ type UnsupportedEncodingError struct {
 	Value string
 }
 
+// Error names the rejected value and the values that are accepted.
 func (e *UnsupportedEncodingError) Error() string {
 	return fmt.Sprintf("httpbody: unsupported Content-Encoding %q (accepted: gzip, deflate, br, zstd, identity; matched exactly and case-sensitively)", e.Value)
 }
@@ -74,6 +75,7 @@ type CorruptBodyError struct {
 	Err error
 }
 
+// Error names the encoding, how far decoding got and the codec's reason.
 func (e *CorruptBodyError) Error() string {
 	return fmt.Sprintf("httpbody: corrupt %s body after %d decoded bytes: %v", e.Encoding, e.Offset, e.Err)
 }
@@ -280,8 +282,10 @@ func (d *decoder) start() error {
 	case codecZstd:
 		if d.zs == nil {
 			d.zs, err = zstd.NewReader(nil,
-				// One decoder goroutine-free stream: concurrency 1 decodes
-				// synchronously, so an abandoned decoder holds no goroutine.
+				// Concurrency 1 decodes synchronously in the caller's
+				// goroutine, so a pooled or abandoned decoder holds no
+				// goroutine; low-memory mode and the window cap bound what a
+				// hostile frame header can make it allocate.
 				zstd.WithDecoderConcurrency(1),
 				zstd.WithDecoderLowmem(true),
 				zstd.WithDecoderMaxWindow(MaxZstdWindow),

@@ -19,6 +19,7 @@ type LimitError struct {
 	Limit int64
 }
 
+// Error states the limit that was exceeded.
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("httpbody: body exceeds the limit of %d bytes", e.Limit)
 }
@@ -131,7 +132,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	}
 	// Ask for one byte more than allowed: receiving it proves the body is
 	// too large without buffering anything beyond the limit.
-	if int64(len(p)) > l.remaining+1 {
+	if int64(len(p))-1 > l.remaining {
 		p = p[:l.remaining+1]
 	}
 	n, err := l.r.Read(p)

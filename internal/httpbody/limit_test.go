@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -104,6 +105,21 @@ func TestLimitReader(t *testing.T) {
 				assert.Equal(t, data[:tc.wantLen], got)
 			})
 		}
+	}
+}
+
+func TestHugeLimits(t *testing.T) {
+	data := []byte("some body")
+	for _, limit := range []int64{math.MaxInt64, math.MaxInt64 - 1, math.MaxInt32, 1 << 40} {
+		got, err := ReadAll(bytes.NewReader(data), limit)
+		require.NoError(t, err)
+		assert.Equal(t, data, got)
+		got, err = ReadAll(iotest.OneByteReader(bytes.NewReader(data)), limit)
+		require.NoError(t, err)
+		assert.Equal(t, data, got)
+		got, err = io.ReadAll(LimitReader(bytes.NewReader(data), limit))
+		require.NoError(t, err)
+		assert.Equal(t, data, got)
 	}
 }
 

@@ -33,8 +33,9 @@ const (
 // produce made parseable, byte-for-byte as Relay's json_forensics does it
 // for clients selected by [NeedsPythonJSONRepair]. Outside strings:
 //
-//   - NaN becomes "0  " and Infinity becomes "0       " (a zero padded with
-//     spaces to the token's length, so -Infinity becomes "-0       ");
+//   - NaN and Infinity become a "0" followed by as many spaces as it takes
+//     to keep the token's length: two for NaN, seven for Infinity, so that
+//     -Infinity becomes "-0" and seven spaces;
 //   - a run of digits whose value does not fit in an unsigned 64-bit
 //     integer becomes "0" padded with spaces (Relay's JSON parser cannot
 //     hold it). Only the digits are replaced: in "-1e400" the exponent

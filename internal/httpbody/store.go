@@ -30,6 +30,7 @@ type StoreError struct {
 	Err error
 }
 
+// Error names the failed stage and its reason.
 func (e *StoreError) Error() string {
 	return fmt.Sprintf("httpbody: invalid request body: %s: %v", e.Stage, e.Err)
 }
@@ -53,7 +54,7 @@ func (e *StoreError) Unwrap() error { return e.Err }
 //     allowed anywhere, unused bits in the last symbol of a padded group
 //     must be zero, and the URL-safe alphabet is rejected. Like Relay,
 //     several padded groups may follow each other ("Zm8=YmFy" decodes to
-//     "foobar"), which is what concatenated base64 strings look like.
+//     "fobar"), which is what concatenated base64 strings look like.
 //  3. If the decoded bytes start with '{' they are returned. Otherwise they
 //     must be a zlib stream (RFC 1950), whose output is cut off after
 //     maxEventSize bytes without an error, exactly as Relay does; the
@@ -73,7 +74,7 @@ func DecodeStore(body []byte, maxEventSize int) ([]byte, error) {
 	if err != nil {
 		return nil, &StoreError{Stage: "base64", Err: err}
 	}
-	if decoded[0] == '{' {
+	if len(decoded) > 0 && decoded[0] == '{' {
 		return decoded, nil
 	}
 	out, err := inflateTruncated(decoded, max(maxEventSize, 0))
