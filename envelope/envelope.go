@@ -38,6 +38,7 @@ type Item struct {
 	payload   []byte
 	raw       []byte // the item's bytes as read: whitespace, header, payload, terminator
 	rawHeader []byte // the header as read
+	hdrNL     bool   // a newline followed the header
 	nl        bool   // raw ends with the newline after the payload
 }
 
@@ -48,6 +49,7 @@ func New() *Envelope { return &Envelope{} }
 // {"type":t,"length":len(payload)}; set more fields with Set.
 func NewItem(t ItemType, payload []byte) *Item {
 	it := &Item{payload: payload}
+	it.off = -1
 	it.ItemHeader.Header.raw = appendNewItemHeader(nil, t, len(payload))
 	it.ItemHeader.Header.edited = true
 	it.ItemHeader.info = itemInfo{typ: t, length: int64(len(payload)), itemCount: -1}
@@ -142,6 +144,11 @@ func Parse(data []byte, opts ...Option) (*Envelope, error) {
 		env.Items = append(env.Items, it)
 		off += n
 	}
+	// Relay frames the whole envelope before it checks sizes, so a malformed
+	// envelope is a 400 even when it is also too big.
+	if err := p.budget.check(env.Items); err != nil {
+		return nil, err
+	}
 	return env, nil
 }
 
@@ -149,6 +156,9 @@ func Parse(data []byte, opts ...Option) (*Envelope, error) {
 type parser struct {
 	framer
 	budget budget
+	// deferLimits charges items to their buckets after framing, as Relay
+	// does (Parse); a Reader has to charge them as they come.
+	deferLimits bool
 }
 
 // parserPool keeps parsers warm: a jsontext.Decoder that has seen headers
@@ -160,19 +170,20 @@ func getParser(opts []Option) *parser {
 	p := parserPool.Get().(*parser)
 	p.opts = buildOptions(opts)
 	p.budget = budget{limits: &p.opts.limits}
+	p.deferLimits = true
 	return p
 }
 
 // envelopeHeader frames and validates the envelope header at the front of b.
 func (p *parser) envelopeHeader(b []byte, atEOF bool, base int64, h *EnvelopeHeader) (start, end int, err error) {
-	start, end, err = p.scan(b, atEOF, false)
+	start, end, err = p.scan(b, atEOF)
 	switch {
 	case err == errShort:
 		return start, end, err
 	case err == io.EOF:
 		return start, end, &SyntaxError{Err: ErrMissingHeader, Item: -1, Offset: base + int64(len(b))}
 	case err == errHeaderSize:
-		return start, end, &LimitError{Limit: "max_header_size", Item: -1, Offset: base + int64(start), Value: p.opts.limits.MaxHeaderSize + 1, Max: p.opts.limits.MaxHeaderSize}
+		return start, end, &LimitError{Limit: "max_header_size", Item: -1, Offset: base + int64(start), Value: p.maxHeaderSize() + 1, Max: p.maxHeaderSize()}
 	case err != nil:
 		return start, end, &SyntaxError{Err: ErrInvalidHeader, Item: -1, Offset: base + int64(start) + syntaxOffset(err), Cause: err}
 	}
@@ -192,7 +203,7 @@ func (p *parser) envelopeHeader(b []byte, atEOF bool, base int64, h *EnvelopeHea
 // and errShort when b is too short to tell.
 func (p *parser) itemHeader(b []byte, atEOF bool, base int64, index int, h *ItemHeader) (start, end int, err error) {
 	lenient := p.opts.lenientItemHeaders
-	start, end, err = p.scan(b, atEOF, lenient)
+	start, end, err = p.scan(b, atEOF)
 	switch {
 	case err == errShort:
 		return start, end, err
@@ -202,7 +213,7 @@ func (p *parser) itemHeader(b []byte, atEOF bool, base int64, index int, h *Item
 		}
 		return start, end, &SyntaxError{Err: ErrUnexpectedEOF, Item: index, Offset: base + int64(len(b))}
 	case err == errHeaderSize:
-		return start, end, &LimitError{Limit: "max_header_size", Item: index, Offset: base + int64(start), Value: p.opts.limits.MaxHeaderSize + 1, Max: p.opts.limits.MaxHeaderSize}
+		return start, end, &LimitError{Limit: "max_header_size", Item: index, Offset: base + int64(start), Value: p.maxHeaderSize() + 1, Max: p.maxHeaderSize()}
 	case err != nil:
 		return start, end, &SyntaxError{Err: ErrInvalidItemHeader, Item: index, Offset: base + int64(start) + syntaxOffset(err), Cause: err}
 	}
@@ -218,7 +229,11 @@ func (p *parser) itemHeader(b []byte, atEOF bool, base int64, index int, h *Item
 	h.info = info
 	h.bucket = bucketOf(info.typ, info.contentType)
 	h.info.contentType = nil // it aliases raw; read it again on demand
-	if err := p.budget.admit(info.typ, h.bucket, index, base+int64(start)); err != nil {
+	h.off = base + int64(start)
+	if p.deferLimits {
+		return start, end, nil
+	}
+	if err := p.budget.admit(info.typ, h.bucket, index, h.off); err != nil {
 		return start, end, err
 	}
 	return start, end, nil
@@ -227,17 +242,14 @@ func (p *parser) itemHeader(b []byte, atEOF bool, base int64, index int, h *Item
 // item frames one item at the front of b, which starts at offset base of
 // the input, and returns the number of bytes it takes, terminator included.
 func (p *parser) item(b []byte, base int64, index int, it *Item) (int, error) {
-	start, end, err := p.itemHeader(b, true, base, index, &it.ItemHeader)
+	_, end, err := p.itemHeader(b, true, base, index, &it.ItemHeader)
 	if err != nil {
 		return 0, err
 	}
-	hdrOff := base + int64(start)
+	it.hdrNL = end < len(b)
 	ps := min(end+1, len(b))
 	var pe int
 	if n := it.info.length; n >= 0 {
-		if err := p.budget.charge(it.info.typ, it.bucket, it.info.itemCount, n, index, hdrOff); err != nil {
-			return 0, err
-		}
 		if int64(len(b)-ps) < n {
 			return 0, &SyntaxError{Err: ErrUnexpectedEOF, Item: index, Offset: base + int64(len(b))}
 		}
@@ -249,9 +261,6 @@ func (p *parser) item(b []byte, base int64, index int, it *Item) (int, error) {
 		pe = len(b)
 		if i := bytes.IndexByte(b[ps:], '\n'); i >= 0 {
 			pe = ps + i
-		}
-		if err := p.budget.charge(it.info.typ, it.bucket, it.info.itemCount, int64(pe-ps), index, hdrOff); err != nil {
-			return 0, err
 		}
 	}
 	n := pe
@@ -273,11 +282,13 @@ func (e *Envelope) WriteTo(w io.Writer) (int64, error) {
 	b := scratch[:0]
 	b = e.appendHeader(b)
 	ended := e.headerNL || !e.Header.unchangedFrom(e.rawHeader)
-	for _, it := range e.Items {
+	for i, it := range e.Items {
 		if !ended {
 			b = append(b, '\n')
 		}
-		if it.unchanged() {
+		// An item whose header ended the input has no newline after its
+		// header; written before another item it has to be reframed.
+		if it.unchanged() && (it.hdrNL || i == len(e.Items)-1) {
 			cw.write(b)
 			b = b[:0]
 			cw.write(it.raw)
@@ -339,7 +350,7 @@ func (h *Header) compact() []byte {
 // appendHeader appends the item header for writing. A changed item always
 // gets an explicit length, so its payload may hold newlines.
 func (it *Item) appendHeader(b []byte) []byte {
-	if n, ok := it.Header.Int("length"); ok && n == int64(len(it.payload)) {
+	if n, ok := it.Header.GetInt("length"); ok && n == int64(len(it.payload)) {
 		return append(b, it.Header.compact()...)
 	}
 	h := it.Header.Clone()

@@ -60,7 +60,15 @@ func WithEmptyEventID(on bool) Option {
 // errShort says a header needs more input than the buffer holds.
 var errShort = errors.New("envelope: short buffer")
 
+// Duplicate names are checked by the callers, for the top-level fields
+// Relay declares: Relay keeps other keys in a map where the last one wins,
+// and nested objects are free-form JSON.
 var allowDup = []jsontext.Options{jsontext.AllowDuplicateNames(true)}
+
+// defaultMaxHeaderSize bounds a header when Limits.MaxHeaderSize is zero:
+// the streaming Reader has to buffer a whole header, so it cannot be
+// unlimited.
+const defaultMaxHeaderSize = 1 << 20
 
 // framer finds headers with a reused jsontext.Decoder. Reading from a
 // bytes.Buffer, the decoder parses the caller's bytes in place, so finding
@@ -81,7 +89,7 @@ type framer struct {
 //
 // The value must fit in MaxHeaderSize bytes. Parse applies the same window
 // as Reader, so both decide every input alike.
-func (f *framer) scan(b []byte, atEOF, dupOK bool) (start, end int, err error) {
+func (f *framer) scan(b []byte, atEOF bool) (start, end int, err error) {
 	start = skipSpace(b, 0)
 	if start == len(b) {
 		if !atEOF {
@@ -91,16 +99,12 @@ func (f *framer) scan(b []byte, atEOF, dupOK bool) (start, end int, err error) {
 	}
 	window := b[start:]
 	capped := false
-	if m := f.opts.limits.MaxHeaderSize; m > 0 && int64(len(window)) > m {
+	if m := f.maxHeaderSize(); int64(len(window)) > m {
 		window, capped = window[:m], true
 	}
 	f.buf = *bytes.NewBuffer(window)
-	if dupOK {
-		f.dec.Reset(&f.buf, allowDup...)
-	} else {
-		f.dec.Reset(&f.buf)
-	}
-	_, err = f.dec.ReadValue()
+	f.dec.Reset(&f.buf, allowDup...)
+	v, err := f.dec.ReadValue()
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			switch {
@@ -116,7 +120,32 @@ func (f *framer) scan(b []byte, atEOF, dupOK bool) (start, end int, err error) {
 	if end == len(b) && !atEOF {
 		return start, end, errShort // the terminator is not here yet
 	}
+	// Like serde_json, a bare number or literal must end at whitespace or
+	// a delimiter: "1x" is a syntax error, not a header "1" followed by junk.
+	if k := v.Kind(); k != '{' && k != '[' && k != '"' && end < len(b) && !isDelimiter(b[end]) {
+		return start, end, &trailingError{off: int64(end - start)}
+	}
 	return start, end, nil
+}
+
+func isDelimiter(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '"', '[', ']', '{', '}', ',', ':':
+		return true
+	}
+	return false
+}
+
+// trailingError reports characters right after a bare number or literal.
+type trailingError struct{ off int64 }
+
+func (e *trailingError) Error() string { return "trailing characters after a JSON value" }
+
+func (f *framer) maxHeaderSize() int64 {
+	if m := f.opts.limits.MaxHeaderSize; m > 0 {
+		return m
+	}
+	return defaultMaxHeaderSize
 }
 
 var errHeaderSize = errors.New("header over max_header_size")
@@ -126,6 +155,10 @@ func syntaxOffset(err error) int64 {
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
 		return se.ByteOffset
+	}
+	var te *trailingError
+	if errors.As(err, &te) {
+		return te.off
 	}
 	return 0
 }
@@ -150,10 +183,17 @@ func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off 
 		return info, "", 0, errNotObject
 	}
 	hasType := false
+	var seen uint32
 	for m := range members(raw) {
 		k := m.key[1 : len(m.key)-1]
 		if bytes.IndexByte(k, '\\') >= 0 {
 			k = []byte(m.name())
+		}
+		if bit, ok := itemFields[string(k)]; ok && !lenient {
+			if seen&bit != 0 {
+				return info, string(k), m.keyOff, errDuplicate
+			}
+			seen |= bit
 		}
 		v := m.value
 		var bad bool
@@ -210,7 +250,22 @@ func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off 
 	return info, "", 0, nil
 }
 
+// itemFields are the item header fields of Relay's typed item header, which
+// serde rejects when they appear twice.
+var itemFields = fieldBits("type", "length", "content_type", "filename", "attachment_type", "item_count",
+	"platform", "meta_length", "span_id", "span_count", "routing_hint", "sampled",
+	"metrics_extracted", "spans_extracted", "fully_normalized", "attachment_length")
+
+func fieldBits(names ...string) map[string]uint32 {
+	m := make(map[string]uint32, len(names))
+	for i, n := range names {
+		m[n] = 1 << i
+	}
+	return m
+}
+
 var (
+	errDuplicate = errors.New("duplicate field")
 	errNotObject = errors.New("not a JSON object")
 	errNoType    = errors.New("missing field type")
 	errFieldType = errors.New("wrong type of value")

@@ -186,11 +186,11 @@ func TestRelayParserTests(t *testing.T) {
 		env, err := Parse([]byte(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","dsn":"https://e12d836b15bb49d7bbf99e64295d995b:@sentry.io/42","client":"sentry/javascript","version":6,"origin":"http://localhost/","remote_addr":"127.0.0.1","forwarded_for":"8.8.8.8","user_agent":"sentry-cli/1.0"}`))
 		require.NoError(t, err)
 		for key, want := range map[string]string{"client": "sentry/javascript", "origin": "http://localhost/", "remote_addr": "127.0.0.1", "forwarded_for": "8.8.8.8", "user_agent": "sentry-cli/1.0"} {
-			got, ok := env.Header.String(key)
+			got, ok := env.Header.GetString(key)
 			assert.True(t, ok, key)
 			assert.Equal(t, want, got, key)
 		}
-		v, ok := env.Header.Int("version")
+		v, ok := env.Header.GetInt("version")
 		assert.True(t, ok)
 		assert.EqualValues(t, 6, v)
 	})

@@ -31,6 +31,9 @@ func (h *Header) Raw() jsontext.Value {
 	return h.raw
 }
 
+// String returns the header as JSON.
+func (h Header) String() string { return string(h.Raw()) }
+
 // MarshalJSON returns the header as JSON, so a Header can be placed in a
 // struct that is marshaled.
 func (h Header) MarshalJSON() ([]byte, error) { return h.Raw(), nil }
@@ -47,15 +50,15 @@ func (h *Header) Get(key string) jsontext.Value {
 	return found
 }
 
-// String returns the string value of key. It reports false if the key is
+// GetString returns the string value of key. It reports false if the key is
 // absent or its value is not a JSON string.
-func (h *Header) String(key string) (string, bool) {
+func (h *Header) GetString(key string) (string, bool) {
 	return unquote(h.Get(key))
 }
 
-// Int returns the integer value of key. It reports false if the key is
+// GetInt returns the integer value of key. It reports false if the key is
 // absent or its value is not an integer that fits an int64.
-func (h *Header) Int(key string) (int64, bool) {
+func (h *Header) GetInt(key string) (int64, bool) {
 	v := h.Get(key)
 	if v.Kind() != '0' {
 		return 0, false
@@ -154,8 +157,9 @@ func appendMember(out, key []byte, v jsontext.Value) []byte {
 // member is one key and value of a JSON object, both aliasing the object.
 type member struct {
 	key   []byte // quoted, as it appears
-	value jsontext.Value
-	off   int // offset of the value within the object
+	value  jsontext.Value
+	off    int // offset of the value within the object
+	keyOff int // offset of the key within the object
 }
 
 // is reports whether the member's key is name, without allocating unless
@@ -198,7 +202,7 @@ func members(obj []byte) iter.Seq[member] {
 			i = skipSpace(obj, i+1) // the colon
 			vs := i
 			i = valueEnd(obj, i)
-			if !yield(member{key: key, value: obj[vs:i], off: vs}) {
+			if !yield(member{key: key, value: obj[vs:i], off: vs, keyOff: ks}) {
 				return
 			}
 		}

@@ -2,6 +2,9 @@ package envelope
 
 import (
 	"bytes"
+	"errors"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -21,7 +24,7 @@ type EnvelopeHeader struct {
 // carries. It reports false if there is none. Relay takes this id over the
 // one in an event payload.
 func (h *EnvelopeHeader) EventID() (EventID, bool) {
-	s, ok := h.String("event_id")
+	s, ok := h.GetString("event_id")
 	if !ok || s == "" {
 		return EventID{}, false
 	}
@@ -35,7 +38,7 @@ func (h *EnvelopeHeader) SetEventID(id EventID) { _ = h.Set("event_id", id.Strin
 // DSN returns the "dsn", with which an envelope authenticates itself when the
 // request carries no other auth (a browser tunnel, say).
 func (h *EnvelopeHeader) DSN() (dsn.DSN, bool) {
-	s, ok := h.String("dsn")
+	s, ok := h.GetString("dsn")
 	if !ok {
 		return dsn.DSN{}, false
 	}
@@ -46,7 +49,7 @@ func (h *EnvelopeHeader) DSN() (dsn.DSN, bool) {
 // SentAt returns "sent_at", the time the SDK sent the envelope, which Relay
 // uses to correct clock drift.
 func (h *EnvelopeHeader) SentAt() (time.Time, bool) {
-	s, ok := h.String("sent_at")
+	s, ok := h.GetString("sent_at")
 	if !ok {
 		return time.Time{}, false
 	}
@@ -145,14 +148,21 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 	if raw[0] != '{' {
 		return "", 0, errNotObject
 	}
+	var seen uint32
 	for m := range members(raw) {
 		v := m.value
-		if v[0] == 'n' { // null is absent for every typed field
-			continue
-		}
 		k := m.key[1 : len(m.key)-1]
 		if bytes.IndexByte(k, '\\') >= 0 {
 			k = []byte(m.name())
+		}
+		if bit, ok := envelopeFields[string(k)]; ok {
+			if seen&bit != 0 {
+				return string(k), m.keyOff, errDuplicate
+			}
+			seen |= bit
+		}
+		if v[0] == 'n' { // null is absent for every typed field
+			continue
 		}
 		switch string(k) {
 		case "event_id":
@@ -178,10 +188,34 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 				break
 			}
 			_, err = time.Parse(time.RFC3339Nano, string(s))
-		case "retention", "downsampled_retention":
+		case "retention", "downsampled_retention", "version":
 			if _, ok := parseUint(v, 1<<16-1); !ok {
 				err = errFieldType
 			}
+		case "client", "forwarded_for", "user_agent":
+			if _, ok := rawString(v); !ok {
+				err = errFieldType
+			}
+		case "no_cache":
+			if string(v) != "true" && string(v) != "false" {
+				err = errFieldType
+			}
+		case "origin":
+			s, ok := rawString(v)
+			if !ok {
+				err = errFieldType
+				break
+			}
+			if u, perr := url.Parse(string(s)); perr != nil || u.Scheme == "" {
+				err = errors.New("origin is not a URL")
+			}
+		case "remote_addr":
+			s, ok := rawString(v)
+			if !ok {
+				err = errFieldType
+				break
+			}
+			_, err = netip.ParseAddr(string(s))
 		}
 		if err != nil {
 			return m.name(), m.off, err
@@ -189,6 +223,12 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 	}
 	return "", 0, nil
 }
+
+// envelopeFields are the fields of Relay's typed envelope header and request
+// meta, which serde rejects when they appear twice.
+var envelopeFields = fieldBits("event_id", "dsn", "sent_at", "trace", "retention", "downsampled_retention",
+	"required_features", "client", "version", "origin", "remote_addr", "forwarded_for", "user_agent",
+	"no_cache", "client_hints")
 
 // checkHeaderDSN applies Relay's rules for a DSN that arrives as data: it
 // must have a numeric project id and a 32-character public key.
@@ -206,6 +246,7 @@ type ItemHeader struct {
 	Header
 	info   itemInfo
 	bucket bucket
+	off    int64 // input offset of the header, or -1
 }
 
 // current returns the framing facts, read again if the header was changed.
@@ -234,15 +275,15 @@ func (h *ItemHeader) ItemCount() (int64, bool) {
 }
 
 // ContentType returns "content_type", or "" if there is none.
-func (h *ItemHeader) ContentType() string { s, _ := h.String("content_type"); return s }
+func (h *ItemHeader) ContentType() string { s, _ := h.GetString("content_type"); return s }
 
 // Filename returns "filename", or "" if there is none.
-func (h *ItemHeader) Filename() string { s, _ := h.String("filename"); return s }
+func (h *ItemHeader) Filename() string { s, _ := h.GetString("filename"); return s }
 
 // AttachmentType returns "attachment_type". For an attachment without one it
 // returns AttachmentDefault, as Relay assumes.
 func (h *ItemHeader) AttachmentType() AttachmentType {
-	if s, ok := h.String("attachment_type"); ok {
+	if s, ok := h.GetString("attachment_type"); ok {
 		return AttachmentType(s)
 	}
 	if h.Type() == TypeAttachment {
@@ -252,7 +293,7 @@ func (h *ItemHeader) AttachmentType() AttachmentType {
 }
 
 // Platform returns "platform", or "" if there is none.
-func (h *ItemHeader) Platform() string { s, _ := h.String("platform"); return s }
+func (h *ItemHeader) Platform() string { s, _ := h.GetString("platform"); return s }
 
 // IsContainer reports whether the item is an item container: a "log",
 // "trace_metric" or "span" item whose content type is the matching

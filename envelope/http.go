@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -36,10 +37,27 @@ var (
 	// ErrInvalidJSON reports a /store/ event that is not a JSON object with a
 	// valid "event_id" and "type".
 	ErrInvalidJSON = errors.New("invalid JSON data")
-	// ErrHeaderMismatch reports an envelope whose "dsn" header names another
-	// project or key than the request authenticated with. Relay answers 400.
+	// ErrHeaderMismatch is matched by a *MismatchError.
 	ErrHeaderMismatch = errors.New("header mismatch between envelope and request")
 )
+
+// A MismatchError reports an envelope whose header disagrees with the
+// request it came in: a "dsn" of another project or key than the request
+// authenticated with, or an "origin" other than the request's. Relay
+// answers 400.
+type MismatchError struct {
+	Field    string // "project id", "public key" or "origin"
+	Envelope string // the envelope header's value
+	Request  string // the request's value
+}
+
+// Error returns Relay's text for the error.
+func (e *MismatchError) Error() string {
+	return e.Field + " header mismatch between envelope and request"
+}
+
+// Is makes errors.Is(err, ErrHeaderMismatch) true.
+func (e *MismatchError) Is(target error) bool { return target == ErrHeaderMismatch }
 
 // AcceptEncoding is the Accept-Encoding header Relay sends with a 415 answer.
 const AcceptEncoding = httpbody.AcceptEncoding
@@ -106,7 +124,8 @@ func ParseStore(body []byte, client string, opts ...Option) (*Envelope, error) {
 	env := New()
 	env.SetEventID(id)
 	env.Add(NewItem(typ, payload))
-	if err := checkLimits(env, &o.limits); err != nil {
+	b := budget{limits: &o.limits}
+	if err := b.check(env.Items); err != nil {
 		return nil, err
 	}
 	return env, nil
@@ -157,22 +176,6 @@ func storeFields(payload []byte) (id EventID, typ ItemType, field string, err er
 	return id, typ, "", nil
 }
 
-// checkLimits charges every item of env as Parse would.
-func checkLimits(env *Envelope, l *Limits) error {
-	b := budget{limits: l}
-	for i, it := range env.Items {
-		info := it.current()
-		bk := bucketOf(info.typ, []byte(it.ContentType()))
-		if err := b.admit(info.typ, bk, i, -1); err != nil {
-			return err
-		}
-		if err := b.charge(info.typ, bk, info.itemCount, int64(len(it.payload)), i, -1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // A Request is an authenticated ingest request with its envelope.
 type Request struct {
 	// ProjectID is the project of the URL path, or 0 on the legacy
@@ -202,6 +205,13 @@ type Request struct {
 // StatusCode and WriteError turn its errors into Relay's answers.
 func ReadRequest(r *http.Request, opts ...Option) (*Request, error) {
 	o := buildOptions(opts)
+	// Relay undoes the Content-Encoding in a middleware that runs before
+	// anything looks at the request, so a bad encoding is 415 first.
+	body, err := NewBodyReader(http.NoBody, r.Header.Get("Content-Encoding"))
+	if err != nil {
+		return nil, err
+	}
+	body.Close()
 	project, err := dsn.ProjectIDFromRequest(r)
 	if err != nil {
 		return nil, err
@@ -220,42 +230,42 @@ func ReadRequest(r *http.Request, opts ...Option) (*Request, error) {
 	if limit <= 0 {
 		limit = 1 << 62
 	}
-	var body []byte
+	var data []byte
 	if store && r.Method == http.MethodGet {
-		body = []byte(r.URL.Query().Get("sentry_data"))
+		data = []byte(r.URL.Query().Get("sentry_data"))
 	} else if r.Body != nil {
-		if body, err = ReadBody(r.Body, r.Header.Get("Content-Encoding"), limit); err != nil {
+		if data, err = ReadBody(r.Body, r.Header.Get("Content-Encoding"), limit); err != nil {
 			return nil, err
 		}
 	}
-	if len(body) == 0 {
+	if len(data) == 0 {
 		return nil, ErrEmptyBody
 	}
 	if authErr != nil { // an envelope that authenticates itself
-		if auth, _, err = dsn.FromEnvelopeHeader(body); err != nil {
+		if auth, _, err = dsn.FromEnvelopeHeader(data); err != nil {
 			return nil, err
 		}
 	}
 	req.Auth = auth
 
 	if store && r.Header.Get("Content-Type") != ContentTypeEnvelope {
-		req.Envelope, err = ParseStore(body, auth.Client, opts...)
+		req.Envelope, err = ParseStore(data, auth.Client, opts...)
 	} else {
-		req.Envelope, err = Parse(body, opts...)
+		req.Envelope, err = Parse(data, opts...)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if d, ok := req.Envelope.DSN(); ok {
 		if id, _ := d.NumericProjectID(); project != 0 && id != project {
-			return nil, fmt.Errorf("%w: project id %d, request %d", ErrHeaderMismatch, id, project)
+			return nil, &MismatchError{Field: "project id", Envelope: d.ProjectID, Request: strconv.FormatUint(project, 10)}
 		}
 		if d.PublicKey != auth.PublicKey {
-			return nil, fmt.Errorf("%w: public key", ErrHeaderMismatch)
+			return nil, &MismatchError{Field: "public key", Envelope: d.PublicKey, Request: auth.PublicKey}
 		}
 	}
-	if o, ok := req.Envelope.Header.String("origin"); ok && !sameOrigin(o, requestOrigin(r)) {
-		return nil, fmt.Errorf("%w: origin", ErrHeaderMismatch)
+	if o, ok := req.Envelope.Header.GetString("origin"); ok && !sameOrigin(o, requestOrigin(r)) {
+		return nil, &MismatchError{Field: "origin", Envelope: o, Request: requestOrigin(r)}
 	}
 	return req, nil
 }

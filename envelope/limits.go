@@ -273,3 +273,23 @@ func equalFoldASCII(b []byte, s string) bool {
 	}
 	return true
 }
+
+// check charges framed items in order, as Relay checks an envelope it has
+// parsed: each item is counted, then its payload is charged.
+func (b *budget) check(items []*Item) error {
+	for i, it := range items {
+		info := it.current()
+		bk := it.bucket
+		if it.Header.edited || it.raw == nil {
+			ct, _ := rawString(it.Get("content_type"))
+			bk = bucketOf(info.typ, ct)
+		}
+		if err := b.admit(info.typ, bk, i, it.off); err != nil {
+			return err
+		}
+		if err := b.charge(info.typ, bk, info.itemCount, int64(len(it.payload)), i, it.off); err != nil {
+			return err
+		}
+	}
+	return nil
+}

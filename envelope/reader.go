@@ -29,6 +29,13 @@ import (
 // (a payload that ends too soon, say, when its bytes run out). Limits are
 // checked as items arrive; an item of implicit length is cut off with a
 // *LimitError as soon as it is longer than its type allows.
+//
+// That is the one way a Reader can differ from Parse: Parse, like Relay,
+// frames the whole envelope before it checks sizes, so an envelope that is
+// both malformed and over a limit is a *SyntaxError for Parse, while a
+// Reader, which cannot see the malformation yet, reports the *LimitError it
+// meets first. Likewise Parse checks MaxEnvelopeSize before it frames, and
+// a Reader when the input grows past it.
 type Reader struct {
 	src io.Reader
 	p   parser

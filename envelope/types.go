@@ -74,46 +74,22 @@ var knownTypes = map[ItemType]typeInfo{
 // internType returns the constant for a known type name without allocating,
 // and a fresh string for an unknown one.
 func internType(b []byte) ItemType {
-	switch string(b) {
-	case "event":
-		return TypeEvent
-	case "transaction":
-		return TypeTransaction
-	case "attachment":
-		return TypeAttachment
-	case "session":
-		return TypeSession
-	case "sessions":
-		return TypeSessions
-	case "client_report":
-		return TypeClientReport
-	case "log":
-		return TypeLog
-	case "span":
-		return TypeSpan
-	case "check_in":
-		return TypeCheckIn
-	case "feedback":
-		return TypeFeedback
-	case "user_report":
-		return TypeUserReport
-	case "profile":
-		return TypeProfile
-	case "profile_chunk":
-		return TypeProfileChunk
-	case "replay_event":
-		return TypeReplayEvent
-	case "replay_recording":
-		return TypeReplayRecording
-	case "replay_video":
-		return TypeReplayVideo
-	case "trace_metric":
-		return TypeTraceMetric
-	case "":
+	if len(b) == 0 {
 		return ""
+	}
+	if t, ok := typeNames[string(b)]; ok { // the conversion does not allocate
+		return t
 	}
 	return ItemType(b)
 }
+
+var typeNames = func() map[string]ItemType {
+	m := make(map[string]ItemType, len(knownTypes))
+	for t := range knownTypes {
+		m[string(t)] = t
+	}
+	return m
+}()
 
 // IsKnown reports whether Relay knows the type. Relay accepts unknown types
 // for forward compatibility; whether it forwards or drops them is its

@@ -35,16 +35,16 @@ const MaxZstdWindow = 8 << 20
 // [NewReader] returns for a Content-Encoding value Relay does not accept.
 // Relay answers such requests with 415 Unsupported Media Type and an
 // Accept-Encoding header set to [AcceptEncoding].
-var ErrUnsupportedEncoding = errors.New("httpbody: unsupported Content-Encoding")
+var ErrUnsupportedEncoding = errors.New("unsupported Content-Encoding")
 
 // ErrCorruptBody is matched (via [errors.Is]) by the error a reader from
 // [NewReader] returns when the compressed data cannot be decoded: a bad
 // header, an invalid stream, a checksum mismatch or a stream that ends too
 // early. Relay answers 400 Bad Request in that case.
-var ErrCorruptBody = errors.New("httpbody: corrupt compressed body")
+var ErrCorruptBody = errors.New("corrupt compressed body")
 
 // ErrClosed is returned by Read on a reader from [NewReader] after Close.
-var ErrClosed = errors.New("httpbody: read after Close")
+var ErrClosed = errors.New("read after Close")
 
 // UnsupportedEncodingError reports a Content-Encoding value that
 // [NewReader] does not accept. It matches [ErrUnsupportedEncoding].
@@ -55,7 +55,7 @@ type UnsupportedEncodingError struct {
 
 // Error names the rejected value and the values that are accepted.
 func (e *UnsupportedEncodingError) Error() string {
-	return fmt.Sprintf("httpbody: unsupported Content-Encoding %q (accepted: gzip, deflate, br, zstd, identity; matched exactly and case-sensitively)", e.Value)
+	return fmt.Sprintf("unsupported Content-Encoding %q (accepted: gzip, deflate, br, zstd, identity; matched exactly and case-sensitively)", e.Value)
 }
 
 // Is reports whether target is [ErrUnsupportedEncoding].
@@ -77,7 +77,7 @@ type CorruptBodyError struct {
 
 // Error names the encoding, how far decoding got and the codec's reason.
 func (e *CorruptBodyError) Error() string {
-	return fmt.Sprintf("httpbody: corrupt %s body after %d decoded bytes: %v", e.Encoding, e.Offset, e.Err)
+	return fmt.Sprintf("corrupt %s body after %d decoded bytes: %v", e.Encoding, e.Offset, e.Err)
 }
 
 // Is reports whether target is [ErrCorruptBody].
@@ -294,7 +294,7 @@ func (d *decoder) start() error {
 			if err != nil {
 				// The options are constants; failure here is a programming error
 				// surfaced as an ordinary error rather than a panic.
-				return fmt.Errorf("httpbody: creating zstd decoder: %w", err)
+				return fmt.Errorf("creating zstd decoder: %w", err)
 			}
 		}
 		err = d.zs.Reset(d.buf)

@@ -58,8 +58,8 @@ func Example() {
 	// Output:
 	// 200 {"message":"hello"}
 	// 415 zstd,gzip,deflate,br
-	// 413 httpbody: body exceeds the limit of 10 bytes
-	// 400 httpbody: corrupt gzip body after 0 decoded bytes: gzip: invalid header
+	// 413 body exceeds the limit of 10 bytes
+	// 400 corrupt gzip body after 0 decoded bytes: gzip: invalid header
 }
 
 // Old SDKs post events to /store/ as base64 of zlib-compressed JSON.
@@ -100,5 +100,5 @@ func ExampleLimitReader() {
 	n, err := r.Read(buf)
 	fmt.Printf("%q %v\n", buf[:n], err)
 	// Output:
-	// "0123" httpbody: body exceeds the limit of 4 bytes
+	// "0123" body exceeds the limit of 4 bytes
 }

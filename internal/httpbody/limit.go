@@ -10,7 +10,7 @@ import (
 // ErrTooLarge is matched (via [errors.Is]) by the [*LimitError] that
 // [ReadAll] and [LimitReader] return when a body holds more bytes than the
 // limit. Relay answers 413 Payload Too Large in that case.
-var ErrTooLarge = errors.New("httpbody: body too large")
+var ErrTooLarge = errors.New("body too large")
 
 // LimitError reports a body with more than Limit bytes. It matches
 // [ErrTooLarge].
@@ -21,7 +21,7 @@ type LimitError struct {
 
 // Error states the limit that was exceeded.
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("httpbody: body exceeds the limit of %d bytes", e.Limit)
+	return fmt.Sprintf("body exceeds the limit of %d bytes", e.Limit)
 }
 
 // Is reports whether target is [ErrTooLarge].

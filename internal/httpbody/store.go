@@ -15,7 +15,7 @@ import (
 // [DecodeStore] returns for a body that is neither JSON nor valid base64 or
 // base64+zlib. Relay answers such requests with 400 and the detail
 // "invalid request body".
-var ErrInvalidBody = errors.New("httpbody: invalid request body")
+var ErrInvalidBody = errors.New("invalid request body")
 
 // StoreError reports a legacy /store/ body that could not be decoded. It
 // matches [ErrInvalidBody] and unwraps to the underlying decoder error.
@@ -32,7 +32,7 @@ type StoreError struct {
 
 // Error names the failed stage and its reason.
 func (e *StoreError) Error() string {
-	return fmt.Sprintf("httpbody: invalid request body: %s: %v", e.Stage, e.Err)
+	return fmt.Sprintf("invalid request body: %s: %v", e.Stage, e.Err)
 }
 
 // Is reports whether target is [ErrInvalidBody].
