@@ -156,7 +156,7 @@ func appendMember(out, key []byte, v jsontext.Value) []byte {
 
 // member is one key and value of a JSON object, both aliasing the object.
 type member struct {
-	key   []byte // quoted, as it appears
+	key    []byte // quoted, as it appears
 	value  jsontext.Value
 	off    int // offset of the value within the object
 	keyOff int // offset of the key within the object
