@@ -18,8 +18,8 @@ import (
 func sdkEnvelopes(b testing.TB) [][]byte {
 	var out [][]byte
 	for _, c := range loadCaptures(b) {
-		if !c.isStore() {
-			out = append(out, c.body)
+		if !c.IsStore() {
+			out = append(out, c.Body)
 		}
 	}
 	return out

@@ -48,13 +48,13 @@ func serve(t *testing.T, r *http.Request, opts ...Option) (*Request, *httptest.R
 // TestReadRequestSDKCaptures replays every request a real SDK sent.
 func TestReadRequestSDKCaptures(t *testing.T) {
 	for _, c := range loadCaptures(t) {
-		t.Run(c.name, func(t *testing.T) {
-			target := c.path
-			if c.query != "" {
-				target += "?" + c.query
+		t.Run(c.Name, func(t *testing.T) {
+			target := c.Path
+			if c.Query != "" {
+				target += "?" + c.Query
 			}
-			r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(c.raw))
-			for k, v := range c.headers {
+			r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(c.Raw))
+			for k, v := range c.Headers {
 				r.Header.Set(k, v)
 			}
 			req, w := serve(t, r)
@@ -62,10 +62,10 @@ func TestReadRequestSDKCaptures(t *testing.T) {
 			assert.EqualValues(t, 42, req.ProjectID)
 			assert.Equal(t, testKey, req.Auth.PublicKey)
 			require.NotEmpty(t, req.Envelope.Items)
-			if c.isStore() {
+			if c.IsStore() {
 				require.Len(t, req.Envelope.Items, 1)
 				assert.Equal(t, TypeEvent, req.Envelope.Items[0].Type())
-				assert.Equal(t, c.body, req.Envelope.Items[0].Payload())
+				assert.Equal(t, c.Body, req.Envelope.Items[0].Payload())
 				_, ok := req.Envelope.EventID()
 				assert.True(t, ok)
 			}

@@ -2,72 +2,32 @@ package envelope
 
 import (
 	"bytes"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/go-json-experiment/json"
-	"github.com/klauspost/compress/gzip"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/internal/captures"
 )
 
-// capture is one request recorded from a real SDK by examples/sdkcapture.
-type capture struct {
-	name    string // sdk/scenario.n
-	path    string // request path
-	query   string
-	headers map[string]string
-	raw     []byte // the body as sent
-	body    []byte // the body after Content-Encoding
-}
-
-func (c capture) isStore() bool { return strings.HasSuffix(c.path, "/store/") }
-
-// loadCaptures reads testdata/sdk. The bodies are decompressed here with an
-// independent gzip reader, so these tests do not lean on the HTTP layer.
-func loadCaptures(t testing.TB) []capture {
+// loadCaptures reads the requests real SDKs sent (internal/captures).
+func loadCaptures(t testing.TB) []captures.Request {
 	t.Helper()
-	metas, err := filepath.Glob("testdata/sdk/*/*.json")
+	reqs, err := captures.Load("testdata/sdk")
 	require.NoError(t, err)
-	require.NotEmpty(t, metas, "no captures in testdata/sdk; regenerate them with examples/sdkcapture")
-	var out []capture
-	for _, m := range metas {
-		var meta struct {
-			Path    string            `json:"path"`
-			Query   string            `json:"query"`
-			Headers map[string]string `json:"headers"`
-		}
-		b, err := os.ReadFile(m)
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(b, &meta, json.RejectUnknownMembers(false)))
-		base := strings.TrimSuffix(m, ".json")
-		raw, err := os.ReadFile(base + ".body")
-		require.NoError(t, err)
-		body := raw
-		if meta.Headers["Content-Encoding"] == "gzip" {
-			zr, err := gzip.NewReader(bytes.NewReader(raw))
-			require.NoError(t, err)
-			body, err = io.ReadAll(zr)
-			require.NoError(t, err)
-		}
-		rel, _ := filepath.Rel("testdata/sdk", base)
-		out = append(out, capture{name: filepath.ToSlash(rel), path: meta.Path, query: meta.Query, headers: meta.Headers, raw: raw, body: body})
-	}
-	return out
+	return reqs
 }
 
 // TestSDKCaptures frames every envelope that a real SDK sent: it parses, the
 // Reader sees the same items, and writing it back gives the same bytes.
 func TestSDKCaptures(t *testing.T) {
 	for _, c := range loadCaptures(t) {
-		if c.isStore() {
+		if c.IsStore() {
 			continue
 		}
-		t.Run(c.name, func(t *testing.T) {
-			env, err := Parse(c.body)
+		t.Run(c.Name, func(t *testing.T) {
+			env, err := Parse(c.Body)
 			require.NoError(t, err)
 			require.NotEmpty(t, env.Items)
 			var want []item
@@ -82,12 +42,12 @@ func TestSDKCaptures(t *testing.T) {
 					assert.EqualValues(t, n, len(c.Items), "item_count")
 				}
 			}
-			got, err := readAll(NewReader(bytes.NewReader(c.body)))
+			got, err := readAll(NewReader(bytes.NewReader(c.Body)))
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 			out, err := env.MarshalBinary()
 			require.NoError(t, err)
-			assert.Equal(t, c.body, out)
+			assert.Equal(t, c.Body, out)
 		})
 	}
 }

@@ -4,41 +4,23 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"testing/iotest"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/internal/captures"
 )
 
 // sdkBodies returns the envelopes real SDKs sent (examples/sdkcapture),
 // decompressed, to seed the envelope targets.
 func sdkBodies(f *testing.F) [][]byte {
-	metas, _ := filepath.Glob("../envelope/testdata/sdk/*/*.json")
+	reqs, err := captures.Load("../envelope/testdata/sdk")
+	if err != nil {
+		f.Fatal(err)
+	}
 	var out [][]byte
-	for _, m := range metas {
-		meta, err := os.ReadFile(m)
-		if err != nil {
-			f.Fatal(err)
-		}
-		body, err := os.ReadFile(strings.TrimSuffix(m, ".json") + ".body")
-		if err != nil {
-			f.Fatal(err)
-		}
-		if bytes.Contains(meta, []byte(`"Content-Encoding": "gzip"`)) {
-			zr, err := gzip.NewReader(bytes.NewReader(body))
-			if err != nil {
-				f.Fatal(err)
-			}
-			if body, err = io.ReadAll(zr); err != nil {
-				f.Fatal(err)
-			}
-		}
-		out = append(out, body)
+	for _, r := range reqs {
+		out = append(out, r.Body)
 	}
 	return out
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/dsn"
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/internal/captures"
 )
 
 const (
@@ -92,50 +93,11 @@ func send(t *testing.T, srv *httptest.Server, method, target string, header http
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-// capture is one request recorded from a real SDK.
-type capture struct {
-	name    string
-	method  string
-	path    string
-	query   string
-	headers map[string]string
-	raw     []byte // the body as sent
-	body    []byte // the body without its Content-Encoding
-}
-
-func loadCaptures(t *testing.T) []capture {
+func loadCaptures(t *testing.T) []captures.Request {
 	t.Helper()
-	const dir = "../../envelope/testdata/sdk"
-	metas, err := filepath.Glob(dir + "/*/*.json")
+	reqs, err := captures.Load("../../envelope/testdata/sdk")
 	require.NoError(t, err)
-	require.NotEmpty(t, metas)
-	var out []capture
-	for _, m := range metas {
-		b, err := os.ReadFile(m)
-		require.NoError(t, err)
-		var meta struct {
-			Method  string            `json:"method"`
-			Path    string            `json:"path"`
-			Query   string            `json:"query"`
-			Headers map[string]string `json:"headers"`
-		}
-		require.NoError(t, json.Unmarshal(b, &meta, json.RejectUnknownMembers(false)))
-		base := strings.TrimSuffix(m, ".json")
-		name, err := filepath.Rel(dir, base)
-		require.NoError(t, err)
-		c := capture{name: filepath.ToSlash(name), method: meta.Method, path: meta.Path, query: meta.Query, headers: meta.Headers}
-		c.raw, err = os.ReadFile(base + ".body")
-		require.NoError(t, err)
-		c.body = c.raw
-		if c.headers["Content-Encoding"] == "gzip" {
-			zr, err := gzip.NewReader(bytes.NewReader(c.raw))
-			require.NoError(t, err)
-			c.body, err = io.ReadAll(zr)
-			require.NoError(t, err)
-		}
-		out = append(out, c)
-	}
-	return out
+	return reqs
 }
 
 // wantItemLogs is what the handler should log for env, worked out from the
@@ -183,40 +145,40 @@ func wantItemLogs(t *testing.T, env *envelope.Envelope, auth, client string) []m
 // method, path, query and headers, and checks the answer and the log.
 func TestCaptures(t *testing.T) {
 	for _, c := range loadCaptures(t) {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			srv, logs := newTestServer(t)
 			header := http.Header{}
-			for k, v := range c.headers {
+			for k, v := range c.Headers {
 				if k != "Host" && k != "Content-Length" {
 					header.Set(k, v)
 				}
 			}
-			target := c.path
-			if c.query != "" {
-				target += "?" + c.query
+			target := c.Path
+			if c.Query != "" {
+				target += "?" + c.Query
 			}
-			code, _, body := send(t, srv, c.method, target, header, bytes.NewReader(c.raw))
+			code, _, body := send(t, srv, c.Method, target, header, bytes.NewReader(c.Raw))
 			require.Equal(t, http.StatusOK, code, body)
 
 			// The SDKs send the same credentials, in the query (Node) or
 			// in X-Sentry-Auth (the others).
 			authSource, client := "x-sentry-auth", ""
-			if strings.Contains(c.query, "sentry_key=") {
+			if strings.Contains(c.Query, "sentry_key=") {
 				authSource = "query"
-				q, err := url.ParseQuery(c.query)
+				q, err := url.ParseQuery(c.Query)
 				require.NoError(t, err)
 				client = q.Get("sentry_client")
 			} else {
-				a, err := dsn.ParseAuthHeader(c.headers["X-Sentry-Auth"])
+				a, err := dsn.ParseAuthHeader(c.Headers["X-Sentry-Auth"])
 				require.NoError(t, err)
 				client = a.Client
 			}
 			var want *envelope.Envelope
 			var err error
-			if strings.HasSuffix(c.path, "/store/") {
-				want, err = envelope.ParseStore(c.body, client)
+			if strings.HasSuffix(c.Path, "/store/") {
+				want, err = envelope.ParseStore(c.Body, client)
 			} else {
-				want, err = envelope.Parse(c.body)
+				want, err = envelope.Parse(c.Body)
 			}
 			require.NoError(t, err)
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/dsn"
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/internal/captures"
 )
 
 // cli runs the command in-process and returns its exit status and output.
@@ -58,36 +59,11 @@ func members(t *testing.T, obj jsontext.Value) []string {
 	return out
 }
 
-// capture is one request recorded from a real SDK.
-type capture struct {
-	name    string
-	file    string // the raw body
-	path    string
-	headers map[string]string
-	query   string
-}
-
-func loadCaptures(t *testing.T) []capture {
+func loadCaptures(t *testing.T) []captures.Request {
 	t.Helper()
-	metas, err := filepath.Glob("../../envelope/testdata/sdk/*/*.json")
+	reqs, err := captures.Load("../../envelope/testdata/sdk")
 	require.NoError(t, err)
-	require.NotEmpty(t, metas)
-	var out []capture
-	for _, m := range metas {
-		b, err := os.ReadFile(m)
-		require.NoError(t, err)
-		var meta struct {
-			Path    string            `json:"path"`
-			Query   string            `json:"query"`
-			Headers map[string]string `json:"headers"`
-		}
-		require.NoError(t, json.Unmarshal(b, &meta, json.RejectUnknownMembers(false)))
-		base := strings.TrimSuffix(m, ".json")
-		name, err := filepath.Rel("../../envelope/testdata/sdk", base)
-		require.NoError(t, err)
-		out = append(out, capture{name: filepath.ToSlash(name), file: base + ".body", path: meta.Path, headers: meta.Headers, query: meta.Query})
-	}
-	return out
+	return reqs
 }
 
 // TestParseCaptures runs every recorded SDK request body through the parse
@@ -95,11 +71,11 @@ func loadCaptures(t *testing.T) []capture {
 // decoder of its own.
 func TestParseCaptures(t *testing.T) {
 	for _, c := range loadCaptures(t) {
-		t.Run(c.name, func(t *testing.T) {
-			body, err := os.ReadFile(c.file)
+		t.Run(c.Name, func(t *testing.T) {
+			body, err := os.ReadFile(c.File)
 			require.NoError(t, err)
 			args := []string{"parse"}
-			if c.headers["Content-Encoding"] == "gzip" {
+			if c.Headers["Content-Encoding"] == "gzip" {
 				args = append(args, "--encoding", "gzip")
 				zr, err := gzip.NewReader(bytes.NewReader(body))
 				require.NoError(t, err)
@@ -107,8 +83,8 @@ func TestParseCaptures(t *testing.T) {
 				require.NoError(t, err)
 			}
 			var want *envelope.Envelope
-			if strings.HasSuffix(c.path, "/store/") {
-				auth, err := dsn.ParseAuthHeader(c.headers["X-Sentry-Auth"])
+			if strings.HasSuffix(c.Path, "/store/") {
+				auth, err := dsn.ParseAuthHeader(c.Headers["X-Sentry-Auth"])
 				require.NoError(t, err)
 				args = append(args, "--store", "--client", auth.Client)
 				want, err = envelope.ParseStore(body, auth.Client)
@@ -117,7 +93,7 @@ func TestParseCaptures(t *testing.T) {
 				want, err = envelope.Parse(body)
 				require.NoError(t, err)
 			}
-			args = append(args, c.file)
+			args = append(args, c.File)
 
 			code, stdout, stderr := cli(t, "", args...)
 			require.Equal(t, 0, code, stderr)
