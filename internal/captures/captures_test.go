@@ -26,4 +26,3 @@ func TestLoad(t *testing.T) {
 	_, err = Load(t.TempDir())
 	assert.ErrorContains(t, err, "none in")
 }
-
