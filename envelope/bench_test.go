@@ -224,13 +224,14 @@ func TestStreamBoundedMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	peak := uint64(0)
-	done := make(chan struct{})
+	done, peakc := make(chan struct{}), make(chan uint64)
 	go func() { // sample the live heap while streaming
 		var m runtime.MemStats
+		peak := uint64(0)
 		for {
 			select {
 			case <-done:
+				peakc <- peak
 				return
 			case <-time.After(20 * time.Millisecond):
 				runtime.ReadMemStats(&m)
@@ -257,6 +258,7 @@ func TestStreamBoundedMemory(t *testing.T) {
 		count++
 	}
 	close(done)
+	peak := <-peakc
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
 	allocated := after.TotalAlloc - before.TotalAlloc
