@@ -4,6 +4,8 @@ import (
 	"bytes"
 	stdjson "encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"testing"
@@ -36,10 +38,10 @@ func totalLen(bs [][]byte) int64 {
 // BenchmarkFraming frames every real SDK envelope in testdata/sdk once per
 // iteration, with Parse, with Reader, and with two encoding/json baselines:
 //
-//   - baseline=lines is what a plain line-splitting reader does: split the
+//   - impl=stdjson-lines is what a plain line-splitting reader does: split the
 //     body on newlines and json.Unmarshal every line into an interface{},
 //     falling back to raw bytes for lines that are not JSON;
-//   - baseline=headers does only the framing work: json.Unmarshal each
+//   - impl=stdjson-headers does only the framing work: json.Unmarshal each
 //     header into a map and take the payload by "length" or to the newline.
 func BenchmarkFraming(b *testing.B) {
 	envs := sdkEnvelopes(b)
@@ -86,7 +88,7 @@ func BenchmarkFraming(b *testing.B) {
 		}
 		report(b)
 	})
-	b.Run("baseline=lines", func(b *testing.B) {
+	b.Run("impl=stdjson-lines", func(b *testing.B) {
 		b.SetBytes(totalLen(envs))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -101,7 +103,7 @@ func BenchmarkFraming(b *testing.B) {
 		}
 		report(b)
 	})
-	b.Run("baseline=headers", func(b *testing.B) {
+	b.Run("impl=stdjson-headers", func(b *testing.B) {
 		b.SetBytes(totalLen(envs))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -284,6 +286,55 @@ func BenchmarkStream100MiBAttachment(b *testing.B) {
 				b.Fatal(err)
 			}
 			if _, err := io.Copy(io.Discard, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkReadRequest replays every real SDK request through ReadRequest:
+// auth, Content-Encoding, limits and framing, as an ingest server runs it.
+func BenchmarkReadRequest(b *testing.B) {
+	reqs := loadCaptures(b)
+	mux := http.NewServeMux()
+	h := func(w http.ResponseWriter, r *http.Request) {
+		if _, err := ReadRequest(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	mux.HandleFunc("POST /api/{project_id}/envelope/", h)
+	mux.HandleFunc("POST /api/{project_id}/store/", h)
+	var size int64
+	for _, c := range reqs {
+		size += int64(len(c.Raw))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	w := httptest.NewRecorder()
+	for b.Loop() {
+		for _, c := range reqs {
+			r := httptest.NewRequest(http.MethodPost, c.Target(), bytes.NewReader(c.Raw))
+			for k, v := range c.Headers {
+				r.Header.Set(k, v)
+			}
+			mux.ServeHTTP(w, r)
+		}
+	}
+}
+
+// BenchmarkParseStore turns the sentry-python store bodies into envelopes.
+func BenchmarkParseStore(b *testing.B) {
+	var bodies [][]byte
+	for _, c := range loadCaptures(b) {
+		if c.IsStore() {
+			bodies = append(bodies, c.Body)
+		}
+	}
+	b.SetBytes(totalLen(bodies))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, body := range bodies {
+			if _, err := ParseStore(body, "sentry.python/1.9.10"); err != nil {
 				b.Fatal(err)
 			}
 		}

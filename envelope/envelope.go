@@ -159,6 +159,7 @@ type parser struct {
 	// deferLimits charges items to their buckets after framing, as Relay
 	// does (Parse); a Reader has to charge them as they come.
 	deferLimits bool
+	lastDSN     string // the last envelope header DSN that passed
 }
 
 // parserPool keeps parsers warm: a jsontext.Decoder that has seen headers
@@ -188,7 +189,7 @@ func (p *parser) envelopeHeader(b []byte, atEOF bool, base int64, h *EnvelopeHea
 		return start, end, &SyntaxError{Err: ErrInvalidHeader, Item: -1, Offset: base + int64(start) + syntaxOffset(err), Cause: err}
 	}
 	raw := b[start:end]
-	if field, off, err := validateEnvelopeHeader(raw, p.opts.emptyEventID); err != nil {
+	if field, off, err := p.validateEnvelopeHeader(raw); err != nil {
 		return start, end, &SyntaxError{Err: ErrInvalidHeader, Item: -1, Offset: base + int64(start+off), Field: field, Cause: err}
 	}
 	if end < len(b) && b[end] != '\n' {

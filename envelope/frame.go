@@ -18,8 +18,10 @@ type options struct {
 	emptyEventID       bool
 }
 
+var defaultOptions = options{limits: DefaultLimits()}
+
 func buildOptions(opts []Option) options {
-	o := options{limits: DefaultLimits()}
+	o := defaultOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -189,7 +191,7 @@ func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off 
 		if bytes.IndexByte(k, '\\') >= 0 {
 			k = []byte(m.name())
 		}
-		if bit, ok := itemFields[string(k)]; ok && !lenient {
+		if bit := itemField(k); bit != 0 && !lenient {
 			if seen&bit != 0 {
 				return info, string(k), m.keyOff, errDuplicate
 			}
@@ -250,18 +252,44 @@ func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off 
 	return info, "", 0, nil
 }
 
-// itemFields are the item header fields of Relay's typed item header, which
-// serde rejects when they appear twice.
-var itemFields = fieldBits("type", "length", "content_type", "filename", "attachment_type", "item_count",
-	"platform", "meta_length", "span_id", "span_count", "routing_hint", "sampled",
-	"metrics_extracted", "spans_extracted", "fully_normalized", "attachment_length")
-
-func fieldBits(names ...string) map[string]uint32 {
-	m := make(map[string]uint32, len(names))
-	for i, n := range names {
-		m[n] = 1 << i
+// itemField returns a bit for each field of Relay's typed item header,
+// which serde rejects when it appears twice, and 0 for other keys.
+func itemField(k []byte) uint32 {
+	switch string(k) {
+	case "type":
+		return 1 << 0
+	case "length":
+		return 1 << 1
+	case "content_type":
+		return 1 << 2
+	case "filename":
+		return 1 << 3
+	case "attachment_type":
+		return 1 << 4
+	case "item_count":
+		return 1 << 5
+	case "platform":
+		return 1 << 6
+	case "meta_length":
+		return 1 << 7
+	case "span_id":
+		return 1 << 8
+	case "span_count":
+		return 1 << 9
+	case "routing_hint":
+		return 1 << 10
+	case "sampled":
+		return 1 << 11
+	case "metrics_extracted":
+		return 1 << 12
+	case "spans_extracted":
+		return 1 << 13
+	case "fully_normalized":
+		return 1 << 14
+	case "attachment_length":
+		return 1 << 15
 	}
-	return m
+	return 0
 }
 
 var (

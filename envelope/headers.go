@@ -144,7 +144,8 @@ func (h *EnvelopeHeader) Trace() (DSC, bool) {
 // validateEnvelopeHeader checks the fields Relay's typed envelope header
 // declares: a bad one fails the whole envelope with ErrInvalidHeader. It
 // returns the field and the offset of its value within raw.
-func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off int, err error) {
+func (p *parser) validateEnvelopeHeader(raw []byte) (field string, off int, err error) {
+	emptyEventID := p.opts.emptyEventID
 	if raw[0] != '{' {
 		return "", 0, errNotObject
 	}
@@ -155,7 +156,7 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 		if bytes.IndexByte(k, '\\') >= 0 {
 			k = []byte(m.name())
 		}
-		if bit, ok := envelopeFields[string(k)]; ok {
+		if bit := envelopeField(k); bit != 0 {
 			if seen&bit != 0 {
 				return string(k), m.keyOff, errDuplicate
 			}
@@ -180,7 +181,14 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 				err = errFieldType
 				break
 			}
-			err = checkHeaderDSN(string(s))
+			// An ingest server sees the same DSN over and over; the pooled
+			// parser remembers the last one that passed.
+			if p.lastDSN != "" && string(s) == p.lastDSN {
+				break
+			}
+			if err = checkHeaderDSN(string(s)); err == nil {
+				p.lastDSN = string(s)
+			}
 		case "sent_at":
 			s, ok := rawString(v)
 			if !ok {
@@ -224,11 +232,44 @@ func validateEnvelopeHeader(raw []byte, emptyEventID bool) (field string, off in
 	return "", 0, nil
 }
 
-// envelopeFields are the fields of Relay's typed envelope header and request
-// meta, which serde rejects when they appear twice.
-var envelopeFields = fieldBits("event_id", "dsn", "sent_at", "trace", "retention", "downsampled_retention",
-	"required_features", "client", "version", "origin", "remote_addr", "forwarded_for", "user_agent",
-	"no_cache", "client_hints")
+// envelopeField returns a bit for each field of Relay's typed envelope
+// header and request meta, which serde rejects when it appears twice, and 0
+// for other keys.
+func envelopeField(k []byte) uint32 {
+	switch string(k) {
+	case "event_id":
+		return 1 << 0
+	case "dsn":
+		return 1 << 1
+	case "sent_at":
+		return 1 << 2
+	case "trace":
+		return 1 << 3
+	case "retention":
+		return 1 << 4
+	case "downsampled_retention":
+		return 1 << 5
+	case "required_features":
+		return 1 << 6
+	case "client":
+		return 1 << 7
+	case "version":
+		return 1 << 8
+	case "origin":
+		return 1 << 9
+	case "remote_addr":
+		return 1 << 10
+	case "forwarded_for":
+		return 1 << 11
+	case "user_agent":
+		return 1 << 12
+	case "no_cache":
+		return 1 << 13
+	case "client_hints":
+		return 1 << 14
+	}
+	return 0
+}
 
 // checkHeaderDSN applies Relay's rules for a DSN that arrives as data: it
 // must have a numeric project id and a 32-character public key.

@@ -75,11 +75,13 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 // Reset makes r read a new envelope from src with the same options, reusing
 // its buffers. A server that pools Readers allocates nothing per request.
 func (r *Reader) Reset(src io.Reader) {
-	*r = Reader{
-		src: src, index: -1, p: parser{framer: framer{opts: r.p.opts}},
-		buf: r.buf, hdrBuf: r.hdrBuf[:0], itemBuf: r.itemBuf[:0],
-	}
-	r.p.budget.limits = &r.p.opts.limits
+	// Field by field, to keep the buffers and the parser's warm decoder.
+	r.src, r.pos, r.end, r.base, r.eof, r.srcErr, r.read = src, 0, 0, 0, false, nil, 0
+	r.err, r.started, r.index, r.inPayload = nil, false, -1, false
+	r.hdr, r.hdrBuf = EnvelopeHeader{}, r.hdrBuf[:0]
+	r.item, r.itemBuf = ItemHeader{}, r.itemBuf[:0]
+	r.remaining, r.size, r.limit, r.itemOff = 0, 0, 0, 0
+	r.p.budget = budget{limits: &r.p.opts.limits}
 }
 
 // Header reads the envelope header, if Next has not already, and returns it.
