@@ -19,10 +19,13 @@
 // quirks: whitespace between items is skipped but not after the last one, a
 // byte other than "\n" after a header or an explicit-length payload is
 // ErrMissingNewline (CRLF framing fails), headers may span lines, keys are
-// case-sensitive, and duplicate keys are rejected. Errors are *SyntaxError
+// case-sensitive, and a field Relay declares ("event_id", "length", ...) may
+// not appear twice, while other keys may (the last one counts). Errors are *SyntaxError
 // values that name Relay's error (ErrMissingHeader, ErrInvalidHeader,
 // ErrMissingNewline, ErrUnexpectedEOF, ErrInvalidItemHeader), the item and
-// the byte offset; envelopes over their Limits give a *LimitError. Relay
+// the byte offset; envelopes over their Limits give a *LimitError. As in
+// Relay, Parse frames the whole envelope before it checks the limits, so a
+// malformed envelope is reported as malformed even when it is also too big. Relay
 // changed how it reads item headers over the years: by default an item
 // header must be an object with a string "type" and a valid "length", as
 // Relay required until 2025; WithLenientItemHeaders reads them as the newest

@@ -86,7 +86,9 @@ func (e *SyntaxError) Unwrap() []error {
 // rejects the whole envelope in that case and answers 413.
 type LimitError struct {
 	// Limit is the name of the limit in Relay's configuration, for example
-	// "max_event_size" or "max_attachment_count".
+	// "max_event_size" or "max_attachment_count"; for the counts Relay fixes
+	// at one per envelope it names what was counted, as "event items" or
+	// "log items"; "max_header_size" is this package's own.
 	Limit string
 	// Type is the item type charged, or "" for whole-envelope limits.
 	Type ItemType

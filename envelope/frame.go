@@ -28,7 +28,8 @@ func buildOptions(opts []Option) options {
 	return o
 }
 
-// WithLimits replaces DefaultLimits. Limits{} turns every limit off.
+// WithLimits replaces DefaultLimits. Limits{} turns every limit off but
+// MaxHeaderSize.
 func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
 
 // WithLenientItemHeaders makes item headers as lenient as the newest Relay,
@@ -47,7 +48,8 @@ func WithLenientItemHeaders(on bool) Option {
 
 // WithTrailingWhitespace accepts whitespace after the last item (a blank
 // line at the end, say), which Relay rejects with ErrUnexpectedEOF. The
-// whitespace is kept and written back.
+// whitespace is kept and written back, so what WriteTo writes then needs
+// this option too.
 func WithTrailingWhitespace(on bool) Option {
 	return func(o *options) { o.trailingSpace = on }
 }

@@ -1,7 +1,12 @@
 package envelope
 
 // Limits are the size and count limits an envelope must keep to. The zero
-// value of a field means no limit. DefaultLimits returns Relay's defaults.
+// value of a field means no limit, except MaxHeaderSize. DefaultLimits
+// returns Relay's defaults; to change one limit, start from it:
+//
+//	l := envelope.DefaultLimits()
+//	l.MaxEventSize = 2 << 20
+//	env, err := envelope.Parse(data, envelope.WithLimits(l))
 //
 // Relay charges every item to a bucket (events, attachments, sessions, ...)
 // that has a limit on the size of one item, on the number of items and on
@@ -15,7 +20,7 @@ package envelope
 // size checked is the payload size divided by "item_count", as in Relay.
 type Limits struct {
 	MaxEnvelopeSize         int64 // max_envelope_size: the whole (decompressed) envelope
-	MaxHeaderSize           int64 // not a Relay limit: one header's JSON, to bound streaming memory
+	MaxHeaderSize           int64 // not a Relay limit: one header's JSON, which a Reader buffers; 0 means 1 MiB
 	MaxEventSize            int64 // max_event_size: event, transaction, security, feedback, replay_event, form_data
 	MaxAttachmentSize       int64 // max_attachment_size: one attachment, user_report or unreal_report
 	MaxAttachmentsSize      int64 // max_attachments_size: all of them
