@@ -3,6 +3,7 @@ package sdkcapture
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/dsn"
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/envelope/protocol"
 )
 
 // update rewrites the committed captures under envelope/testdata/sdk. Without
@@ -129,13 +131,19 @@ var jsonItemTypes = []envelope.ItemType{
 }
 
 // checkItems checks every item's payload: known type, well-formed JSON
-// where the type calls for JSON, and for item containers an item_count
-// that matches the records really inside.
+// where the type calls for JSON, for item containers an item_count that
+// matches the records really inside, and that the typed decoders
+// (envelope/protocol) read it with no error and nothing ignored.
 func checkItems(t *testing.T, env *envelope.Envelope) {
 	t.Helper()
 	for i, it := range env.Items {
 		typ := it.Type()
 		assert.True(t, typ.IsKnown(), "item %d has a type sentrywire does not know: %q", i, typ)
+		if v, warnings, err := protocol.DecodeItem(it); !errors.Is(err, protocol.ErrNotDecodable) {
+			assert.NoError(t, err, "item %d (%s) does not decode", i, typ)
+			assert.Empty(t, warnings, "item %d (%s) decodes with warnings", i, typ)
+			assert.NotNil(t, v, "item %d (%s)", i, typ)
+		}
 		if !slices.Contains(jsonItemTypes, typ) {
 			continue
 		}

@@ -10,7 +10,7 @@
 //
 // The commands are:
 //
-//	parse [-encoding E] [-store [-client NAME]] FILE|-
+//	parse [-encoding E] [-store [-client NAME]] [-decode] FILE|-
 //	    Read an envelope from FILE, or from standard input for "-", undo the
 //	    HTTP Content-Encoding E (gzip, deflate, br, zstd or identity), frame it
 //	    as Relay does and print its structure as JSON:
@@ -23,7 +23,10 @@
 //	    or base64 of zlib-compressed JSON) and the output is the one-item
 //	    envelope Relay turns it into; -client gives the request's
 //	    sentry_client, which decides whether the NaN and Infinity tokens of
-//	    old Python SDKs are repaired.
+//	    old Python SDKs are repaired. With -decode each item also carries
+//	    its payload decoded as the library's typed value ("decoded"), the
+//	    values Relay would drop with a remark ("warnings"), or why it does
+//	    not decode ("decode_error", and exit status 1).
 //
 //	dsn DSN
 //	    Parse a DSN and print its parts and the endpoint URLs an SDK derives
@@ -98,7 +101,7 @@ type streams struct {
 var commands = []command{
 	{
 		name:     "parse",
-		synopsis: "[-encoding E] [-store [-client NAME]] FILE|-",
+		synopsis: "[-encoding E] [-store [-client NAME]] [-decode] FILE|-",
 		summary:  "frame an envelope and print its headers and payload sizes as JSON",
 		setup:    setupParse,
 	},

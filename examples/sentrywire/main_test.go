@@ -211,7 +211,7 @@ func TestUsage(t *testing.T) {
 		{"parse help", []string{"parse", "-h"}, 0, false, "usage: sentrywire parse"},
 		{"parse without a file", []string{"parse"}, 2, false, "usage: sentrywire parse"},
 		{"parse with two files", []string{"parse", "a", "b"}, 2, false, "got 2 arguments"},
-		{"parse with an unknown flag", []string{"parse", "--decode", "-"}, 2, false, "flag provided but not defined: -decode"},
+		{"parse with an unknown flag", []string{"parse", "--bogus", "-"}, 2, false, "flag provided but not defined: -bogus"},
 		{"client without store", []string{"parse", "--client", "sentry.python/0.10.0", "-"}, 2, false, "-client applies only with -store"},
 		{"dsn without a DSN", []string{"dsn"}, 2, false, "usage: sentrywire dsn DSN"},
 	}
@@ -352,4 +352,80 @@ func TestBinarySmoke(t *testing.T) {
 	err = exec.Command(bin).Run()
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 2, exit.ExitCode())
+}
+
+// TestParseDecode decodes every item of every capture with -decode and
+// checks that each typed payload is printed and matches the library.
+func TestParseDecode(t *testing.T) {
+	for _, c := range loadCaptures(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			args := []string{"parse", "-decode"}
+			if c.Headers["Content-Encoding"] == "gzip" {
+				args = append(args, "-encoding", "gzip")
+			}
+			if c.IsStore() {
+				args = append(args, "-store")
+			}
+			code, stdout, stderr := cli(t, "", append(args, c.File)...)
+			require.Equal(t, 0, code, stderr)
+			var out struct {
+				Items []struct {
+					Header   map[string]jsontext.Value `json:"header"`
+					Decoded  map[string]jsontext.Value `json:"decoded"`
+					Warnings []string                  `json:"warnings"`
+				} `json:"items"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &out, json.RejectUnknownMembers(false)))
+			require.NotEmpty(t, out.Items)
+			for i, it := range out.Items {
+				assert.NotEmpty(t, it.Decoded, "item %d (%s) is decoded", i, it.Header["type"])
+				assert.Empty(t, it.Warnings)
+				switch string(it.Header["type"]) {
+				case `"event"`, `"transaction"`:
+					assert.Contains(t, it.Decoded, "event_id")
+				case `"log"`, `"span"`, `"trace_metric"`:
+					assert.Contains(t, it.Decoded, "items")
+				}
+			}
+		})
+	}
+}
+
+func TestParseDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name, in, stderr, decodeError, warning string
+		code                                   int
+	}{
+		{name: "bad session", in: "{}\n{\"type\":\"session\"}\n{\"started\":1}\n", code: 1,
+			stderr: "error: item 0: protocol: session at /started", decodeError: "protocol: session at /started"},
+		{name: "log container without item_count", in: "{}\n{\"type\":\"log\",\"content_type\":\"application/vnd.sentry.items.log+json\"}\n{\"items\":[]}\n", code: 1,
+			stderr: "error: item 0: protocol: log", decodeError: "protocol: log"},
+		{name: "event with a wrong type is decoded with a warning", in: "{}\n{\"type\":\"event\"}\n{\"level\":\"loud\",\"message\":\"x\"}\n",
+			warning: "/level: invalid value, ignored"},
+		{name: "opaque items are not decoded", in: "{}\n{\"type\":\"replay_video\"}\nabc\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, tt.in, "parse", "-decode", "-")
+			assert.Equal(t, tt.code, code, stderr)
+			if tt.stderr != "" {
+				assert.True(t, strings.HasPrefix(stderr, tt.stderr), stderr)
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line")
+			}
+			var out struct {
+				Items []struct {
+					Decoded     jsontext.Value `json:"decoded"`
+					Warnings    []string       `json:"warnings"`
+					DecodeError string         `json:"decode_error"`
+				} `json:"items"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &out, json.RejectUnknownMembers(false)), stdout)
+			require.Len(t, out.Items, 1)
+			assert.True(t, strings.HasPrefix(out.Items[0].DecodeError, tt.decodeError), out.Items[0].DecodeError)
+			if tt.warning != "" {
+				require.Len(t, out.Items[0].Warnings, 1)
+				assert.True(t, strings.HasPrefix(out.Items[0].Warnings[0], tt.warning), out.Items[0].Warnings[0])
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/envelope/protocol"
 )
 
 // envelopeSummary is what parse prints. The headers are the raw JSON the
@@ -22,12 +23,17 @@ type envelopeSummary struct {
 type itemSummary struct {
 	Header      jsontext.Value `json:"header"`
 	PayloadSize int            `json:"payload_size"`
+	// With --decode: the typed payload, or why it did not decode.
+	Decoded     any      `json:"decoded,omitzero"`
+	Warnings    []string `json:"warnings,omitzero"`
+	DecodeError string   `json:"decode_error,omitzero"`
 }
 
 func setupParse(fs *flag.FlagSet) func([]string, streams) error {
 	encoding := fs.String("encoding", "", "undo this HTTP Content-Encoding first: gzip, deflate, br, zstd or identity")
 	store := fs.Bool("store", false, "read the body of a legacy /store/ request (JSON or base64) instead of an envelope")
 	client := fs.String("client", "", "with -store, the request's sentry_client (such as sentry.python/0.10.0), for the NaN repair of old Python SDKs")
+	decodeItems := fs.Bool("decode", false, "also decode each item's payload (events, transactions, sessions, check-ins, logs, spans, ...) and print it typed")
 	return func(args []string, s streams) error {
 		if err := exactArgs(args, 1, "one FILE, or - for standard input"); err != nil {
 			return err
@@ -56,8 +62,41 @@ func setupParse(fs *flag.FlagSet) func([]string, streams) error {
 		if err != nil {
 			return err
 		}
-		return writeJSON(s.stdout, summarize(env))
+		sum := summarize(env)
+		if !*decodeItems {
+			return writeJSON(s.stdout, sum)
+		}
+		failed := decodeAll(env, &sum)
+		if err := writeJSON(s.stdout, sum); err != nil {
+			return err
+		}
+		return failed
 	}
+}
+
+// decodeAll adds the typed payload of every item to sum. It returns the
+// first decoding error, after decoding the rest: a person debugging traffic
+// wants to see every item.
+func decodeAll(env *envelope.Envelope, sum *envelopeSummary) error {
+	var first error
+	for i, it := range env.Items {
+		v, warnings, err := protocol.DecodeItem(it)
+		switch {
+		case errors.Is(err, protocol.ErrNotDecodable):
+			continue
+		case err != nil:
+			sum.Items[i].DecodeError = err.Error()
+			if first == nil {
+				first = fmt.Errorf("item %d: %w", i, err)
+			}
+			continue
+		}
+		sum.Items[i].Decoded = v
+		for _, w := range warnings {
+			sum.Items[i].Warnings = append(sum.Items[i].Warnings, w.Error())
+		}
+	}
+	return first
 }
 
 func summarize(env *envelope.Envelope) envelopeSummary {
