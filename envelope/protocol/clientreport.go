@@ -93,8 +93,7 @@ func (t *ReportTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err != nil || f < 0 || f > math.MaxUint64 {
 			return &json.SemanticError{Err: fmt.Errorf("%w: %s is out of range", ErrInvalidTimestamp, v)}
 		}
-		sec, frac := math.Modf(f)
-		t.Time = time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC()
+		t.Time = unixSeconds(f)
 		return nil
 	case '"':
 		s, err := jsontext.AppendUnquote(nil, v)

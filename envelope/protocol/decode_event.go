@@ -123,16 +123,9 @@ func (l *LogEntry) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		*l = LogEntry{}
 		return dec.SkipValue()
 	}
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	v = v.Clone()
-	if err := v.Compact(); err != nil {
-		return err
-	}
-	*l = LogEntry{Formatted: string(v)}
-	return nil
+	text, err := jsonText(dec)
+	*l = LogEntry{Formatted: text}
+	return err
 }
 
 // LogParams are the parameters of a LogEntry, kept as sent: a JSON list or

@@ -5,6 +5,10 @@
 // {"values": [...]}, tags as an object or as pairs, numbers or strings for
 // ids, timestamps as numbers or RFC 3339 strings.
 //
+// DecodeItem decodes any item by its type; DecodeEvent, DecodeTransaction,
+// DecodeSession, DecodeCheckIn, DecodeLogs and their siblings decode one
+// kind of payload.
+//
 // Decoding is cheap. Strings without escapes alias the payload instead of
 // copying it, parts that are costly and rarely needed (breadcrumbs,
 // threads, extra, request, debug_meta, spans) stay JSON until asked for

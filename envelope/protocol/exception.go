@@ -85,7 +85,7 @@ type Mechanism struct {
 // always marshals as a string.
 type JSONLenientString string
 
-func (JSONLenientString) infallible() {}
+func (*JSONLenientString) acceptsKind(jsontext.Kind) bool { return true }
 
 // UnmarshalJSONFrom accepts every JSON value; null is the empty string.
 func (s *JSONLenientString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -101,17 +101,9 @@ func (s *JSONLenientString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		*s = ""
 		return dec.SkipValue()
 	}
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	// Relay writes the value back as compact JSON text.
-	v = v.Clone()
-	if err := v.Compact(); err != nil {
-		return err
-	}
-	*s = JSONLenientString(v)
-	return nil
+	text, err := jsonText(dec)
+	*s = JSONLenientString(text)
+	return err
 }
 
 // A ThreadID identifies a thread, as Relay's ThreadId: SDKs send an

@@ -280,8 +280,7 @@ func (t *Timestamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err != nil {
 			return err
 		}
-		sec, frac := math.Modf(f)
-		t.Time = time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC()
+		t.Time = unixSeconds(f)
 	case '"':
 		s, _ := jsontext.AppendUnquote(nil, v)
 		tm, err := parseTime(string(s))
@@ -376,4 +375,25 @@ func (l *Level) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return &json.SemanticError{Err: errors.New("want a level name")}
 	}
 	return nil
+}
+
+// unixSeconds converts Unix seconds to a time, to the microsecond, as
+// Relay keeps timestamps.
+func unixSeconds(f float64) time.Time {
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC()
+}
+
+// jsonText reads the next value as compact JSON text, which is what Relay
+// makes of a value that should have been a string.
+func jsonText(dec *jsontext.Decoder) (string, error) {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	v = v.Clone() // Compact works in place, and v aliases the payload
+	if err := v.Compact(); err != nil {
+		return "", err
+	}
+	return string(v), nil
 }
