@@ -3,6 +3,10 @@ package protocol
 import (
 	stdjson "encoding/json"
 	"testing"
+
+	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/internal/captures"
+	"github.com/stretchr/testify/require"
 )
 
 // v1Event mirrors Event for encoding/json, decoding everything eagerly, as
@@ -193,4 +197,35 @@ func BenchmarkDecodeEvent(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecodeItem decodes every item of every captured request, of all
+// types, through DecodeItem.
+func BenchmarkDecodeItem(b *testing.B) {
+	reqs, err := captures.Load("../testdata/sdk")
+	require.NoError(b, err)
+	var items []*envelope.Item
+	var size int64
+	for _, r := range reqs {
+		var env *envelope.Envelope
+		if r.IsStore() {
+			env, err = envelope.ParseStore(r.Body, "")
+		} else {
+			env, err = envelope.Parse(r.Body)
+		}
+		require.NoError(b, err)
+		for _, it := range env.Items {
+			items = append(items, it)
+			size += int64(len(it.Payload()))
+		}
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, it := range items {
+			if _, _, err := DecodeItem(it); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
