@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
@@ -47,6 +48,14 @@ func FuzzDecodeItem(f *testing.F) {
 		case envelope.TypeTraceMetric:
 			it.Set("content_type", envelope.ContentTypeMetricContainer)
 		}
+		if it.IsContainer() {
+			// The right count, so that the records get decoded too.
+			var c struct {
+				Items []jsontext.Value `json:"items"`
+			}
+			_ = json.Unmarshal(payload, &c, jsontext.AllowDuplicateNames(true))
+			it.Set("item_count", len(c.Items))
+		}
 		v, _, err := protocol.DecodeItem(it)
 		if err != nil {
 			var de *protocol.DecodeError
@@ -55,11 +64,40 @@ func FuzzDecodeItem(f *testing.F) {
 			}
 			return
 		}
-		if ev, ok := v.(*protocol.Event); ok && typ == envelope.TypeEvent {
-			out, err := json.Marshal(ev)
-			if err != nil {
-				t.Fatalf("marshal: %v", err)
+		out, err := protocol.Marshal(v)
+		if err != nil {
+			t.Fatalf("%s: marshal: %v", typ, err)
+		}
+		ev, ok := v.(*protocol.Event)
+		if !ok {
+			return
+		}
+		// The lazy parts and the contexts decode on demand, and only with
+		// typed errors.
+		lazyErrs := []error{}
+		_, _, err = ev.Breadcrumbs.Get()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.Threads.Get()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.Spans.Get()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.Request.Get()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.Extra.Get()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.DebugMeta.Get()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.Contexts.Trace()
+		lazyErrs = append(lazyErrs, err)
+		_, _, err = ev.Contexts.OS()
+		lazyErrs = append(lazyErrs, err)
+		for _, err := range lazyErrs {
+			var de *protocol.DecodeError
+			if err != nil && !errors.As(err, &de) {
+				t.Fatalf("untyped error %T: %v", err, err)
 			}
+		}
+		if typ == envelope.TypeEvent {
 			if _, err := protocol.DecodeEvent(out); err != nil {
 				t.Fatalf("a marshaled event does not decode: %v\n%s", err, out)
 			}

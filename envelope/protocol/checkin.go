@@ -251,6 +251,9 @@ func DecodeCheckIn(payload []byte) (*CheckIn, error) {
 	if err := strictDecode(envelope.TypeCheckIn, payload, c, "monitor_slug", "status"); err != nil {
 		return nil, err
 	}
+	if err := rejectNull(envelope.TypeCheckIn, payload, "check_in_id"); err != nil {
+		return nil, err
+	}
 	fail := func(at jsontext.Pointer, err error) error {
 		return &DecodeError{Type: envelope.TypeCheckIn, Pointer: at, Err: err}
 	}

@@ -110,9 +110,11 @@ func decodeContainer[T any](it *envelope.Item, t envelope.ItemType, contentType 
 	if it.Type() != t {
 		return nil, fail("", fmt.Errorf("%w: %q, want %q", ErrMismatchedItemType, it.Type(), t))
 	}
+	// The shell is strict, but the records are free-form JSON to it, in
+	// which Relay, like serde's maps, lets a repeated key win.
 	var shell containerShell
-	if _, err := decode(t, it.Payload(), &shell, false); err != nil {
-		return nil, err
+	if err := json.Unmarshal(it.Payload(), &shell, jsontext.AllowDuplicateNames(true)); err != nil {
+		return nil, decodeError(t, err)
 	}
 	if shell.Items == nil {
 		return nil, fail("/items", ErrMissingField)
@@ -152,7 +154,7 @@ func itemPointer(i int) jsontext.Pointer {
 // came, escapes included; only whitespace in them is compacted.
 func (c *Container[T]) Item() (*envelope.Item, error) {
 	t, ct := containerKind[T]()
-	payload, err := json.Marshal(c, jsontext.PreserveRawStrings(true))
+	payload, err := json.Marshal(c, jsontext.PreserveRawStrings(true), jsontext.AllowDuplicateNames(true))
 	if err != nil {
 		return nil, err
 	}

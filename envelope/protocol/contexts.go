@@ -69,6 +69,7 @@ func (c *Contexts) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if m == nil {
 		m = make(Contexts)
 	}
+	inPlace := decoderOf(dec) != nil
 	for dec.PeekKind() != '}' {
 		k, err := dec.ReadToken()
 		if err != nil {
@@ -81,9 +82,9 @@ func (c *Contexts) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			if err != nil {
 				return err
 			}
-			// Decoding parses the payload in place, so v points into it
-			// and stays valid, as Lazy's bytes do.
-			m[key] = v
+			// Under the package's decoding v points into the payload and
+			// stays valid, as Lazy's bytes do (see keep).
+			m[key] = keepIf(inPlace, v)
 		default:
 			// Unmarshaling a value of the wrong kind into an empty struct
 			// lets the lenient decoder skip it and record a Warning at

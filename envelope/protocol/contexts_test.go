@@ -319,14 +319,14 @@ func TestRequestShapes(t *testing.T) {
 		{name: "query pairs", in: `{"query_string":[["a","1"],["a","2"]]}`, check: func(t *testing.T, r Request) {
 			assert.Equal(t, Query(pairs("a", "1", "a", "2")), r.QueryString)
 		}},
-		{name: "query number is a warning", in: `{"query_string":5,"method":"GET"}`, warnings: []string{"/query_string"}, check: func(t *testing.T, r Request) {
+		{name: "query number is a warning", in: `{"query_string":5,"method":"GET"}`, warnings: []string{"/request/query_string"}, check: func(t *testing.T, r Request) {
 			assert.Empty(t, r.QueryString)
 			assert.Equal(t, "GET", r.Method)
 		}},
 		{name: "cookie header", in: `{"cookies":"a=b; c=d%20e;  ; f="}`, check: func(t *testing.T, r Request) {
 			assert.Equal(t, Cookies(pairs("a", "b", "c", "d e", "f", "")), r.Cookies)
 		}},
-		{name: "cookie without value is a warning", in: `{"cookies":"a=b; junk"}`, warnings: []string{"/cookies"}, check: func(t *testing.T, r Request) {
+		{name: "cookie without value is a warning", in: `{"cookies":"a=b; junk"}`, warnings: []string{"/request/cookies"}, check: func(t *testing.T, r Request) {
 			assert.Empty(t, r.Cookies)
 		}},
 		{name: "cookie object", in: `{"cookies":{"a":"b"}}`, check: func(t *testing.T, r Request) {
@@ -344,7 +344,7 @@ func TestRequestShapes(t *testing.T) {
 		{name: "headers pairs", in: `{"headers":[["Accept","a"],["Accept","b"]]}`, check: func(t *testing.T, r Request) {
 			assert.Len(t, r.Headers, 2)
 		}},
-		{name: "headers string is a warning", in: `{"headers":"Host: x"}`, warnings: []string{"/headers"}},
+		{name: "headers string is a warning", in: `{"headers":"Host: x"}`, warnings: []string{"/request/headers"}},
 		{name: "all fields", in: `{"url":"http://x/a","method":"POST","protocol":"HTTP/1.1","data":"raw body","fragment":"f",
 			"body_size":8,"env":{"REMOTE_ADDR":"1.2.3.4"},"inferred_content_type":"text/plain","api_target":"graphql","other":true}`,
 			check: func(t *testing.T, r Request) {

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"bytes"
+	"io"
 	"encoding"
 	"errors"
 	"fmt"
@@ -86,6 +87,7 @@ func decodeError(t envelope.ItemType, err error) error {
 // decoder decodes one payload. Its options carry unmarshalers that close
 // over it, so decoders are pooled rather than built per payload.
 type decoder struct {
+	typ      envelope.ItemType // being decoded
 	warnings []Warning
 	// parents are the decoders that handed a value to a sub-decoder (see
 	// unmarshalOwn). They stand still while it reads, each at the value it
@@ -100,22 +102,55 @@ type decoder struct {
 
 var decoderPool = sync.Pool{New: func() any {
 	d := new(decoder)
-	d.lenient = json.JoinOptions(
-		jsontext.AllowDuplicateNames(true),
-		json.WithUnmarshalers(json.JoinUnmarshalers(
-			json.UnmarshalFromFunc(d.unmarshalString),
-			json.UnmarshalFromFunc(d.unmarshalLenient),
-		)),
+	raw := json.UnmarshalFromFunc(unmarshalRaw)
+	lenient := json.JoinUnmarshalers(
+		json.UnmarshalFromFunc(d.unmarshalString),
+		raw,
+		json.UnmarshalFromFunc(d.unmarshalLenient),
 	)
-	d.strict = json.JoinOptions(
-		json.WithUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString)),
-	)
-	d.fast = json.JoinOptions(
-		jsontext.AllowDuplicateNames(true),
-		json.WithUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString)),
-	)
+	strict := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw)
+	fast := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw)
+	for _, u := range []*json.Unmarshalers{lenient, strict, fast} {
+		ours.Store(u, d)
+	}
+	d.lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), json.WithUnmarshalers(lenient))
+	d.strict = json.WithUnmarshalers(strict)
+	d.fast = json.JoinOptions(jsontext.AllowDuplicateNames(true), json.WithUnmarshalers(fast))
 	return d
 }}
+
+// ours maps the unmarshalers of every pooled decoder to the decoder. The
+// types' UnmarshalJSONFrom methods are public, so they also run under
+// decoders this package did not make, json.UnmarshalRead over a stream
+// say; through ours they find out whether they run under one of its own.
+var ours sync.Map // *json.Unmarshalers → *decoder
+
+// decoderOf returns the package's decoder behind dec, or nil.
+func decoderOf(dec *jsontext.Decoder) *decoder {
+	u, ok := json.GetOption(dec.Options(), json.WithUnmarshalers)
+	if !ok || u == nil {
+		return nil
+	}
+	d, _ := ours.Load(u)
+	dd, _ := d.(*decoder)
+	return dd
+}
+
+// keep returns a value read from dec in a form that may be kept. The
+// package's own decoding parses the caller's payload in place, so the
+// value may alias it; any other decoder reuses its buffer, so the value is
+// copied.
+func keep(dec *jsontext.Decoder, v jsontext.Value) jsontext.Value {
+	return keepIf(decoderOf(dec) != nil, v)
+}
+
+// keepIf is keep for a loop that asked decoderOf once.
+func keepIf(inPlace bool, v jsontext.Value) jsontext.Value {
+	if inPlace {
+		return v
+	}
+	return v.Clone()
+}
 
 // decode unmarshals b into v. Event-like payloads are lenient, as Relay's
 // annotated types are: a value of the wrong kind becomes a Warning. Other
@@ -123,7 +158,7 @@ var decoderPool = sync.Pool{New: func() any {
 func decode(t envelope.ItemType, b []byte, v any, lenient bool) ([]Warning, error) {
 	d := decoderPool.Get().(*decoder)
 	defer decoderPool.Put(d)
-	d.warnings, d.parents = d.warnings[:0], d.parents[:0]
+	d.typ, d.warnings, d.parents = t, d.warnings[:0], d.parents[:0]
 	opts := d.strict
 	if lenient {
 		// What real SDKs send is nearly always well typed: decode it
@@ -162,27 +197,45 @@ func (d *decoder) unmarshalString(dec *jsontext.Decoder, s *string) error {
 		d.warn(dec)
 		return dec.SkipValue()
 	}
-	return readString(dec, s)
+	return readStringAlias(dec, s, true)
 }
 
 func (d *decoder) unmarshalStrictString(dec *jsontext.Decoder, s *string) error {
 	if dec.PeekKind() != '"' {
 		return errors.ErrUnsupported // the default reports the error
 	}
-	return readString(dec, s)
+	return readStringAlias(dec, s, true)
 }
 
+// unmarshalRaw keeps a raw JSON value (a jsontext.Value field or map value)
+// as a view of the payload rather than a copy, as strings are kept; it is
+// only ever registered for the package's own, in-place, decoding.
+func unmarshalRaw(dec *jsontext.Decoder, v *jsontext.Value) error {
+	raw, err := dec.ReadValue()
+	*v = raw
+	return err
+}
+
+// readString reads a string for a type's UnmarshalJSONFrom. Under the
+// package's own decoding it aliases the payload (see keep).
 func readString(dec *jsontext.Decoder, s *string) error {
+	return readStringAlias(dec, s, decoderOf(dec) != nil)
+}
+
+func readStringAlias(dec *jsontext.Decoder, s *string, alias bool) error {
 	v, err := dec.ReadValue()
 	if err != nil {
 		return err
 	}
 	raw := v[1 : len(v)-1]
 	if !hasEscape(raw) {
-		if len(raw) == 0 {
+		switch {
+		case len(raw) == 0:
 			*s = ""
-		} else {
+		case alias:
 			*s = unsafe.String(&raw[0], len(raw))
+		default:
+			*s = string(raw)
 		}
 		return nil
 	}
@@ -334,6 +387,11 @@ func (d *decoder) prefix() jsontext.Pointer {
 	return p
 }
 
+// eof is an empty reader, on which a subDecoder rests between uses.
+type eof struct{}
+
+func (eof) Read([]byte) (int, error) { return 0, io.EOF }
+
 // A subDecoder reads one value for a type that decodes itself.
 type subDecoder struct {
 	buf bytes.Buffer
@@ -388,6 +446,7 @@ func (d *decoder) unmarshalOwn(dec *jsontext.Decoder, v json.UnmarshalerFrom) (o
 	err = v.UnmarshalJSONFrom(&sub.dec)
 	d.parents = d.parents[:len(d.parents)-1]
 	sub.buf = bytes.Buffer{} // do not pin the payload
+	sub.dec.Reset(eof{})
 	d.free = append(d.free, sub)
 	if err != nil {
 		reflect.ValueOf(v).Elem().SetZero()
@@ -409,4 +468,13 @@ func isNumber(t reflect.Type) bool {
 		return true
 	}
 	return false
+}
+
+// Marshal returns the JSON of a decoded value, as json.Marshal does, but
+// allows duplicate keys inside the JSON the value keeps as it was sent
+// (Lazy parts, Contexts, unknown keys): Relay accepts them in a payload,
+// the last one counting, and so does decoding, so json.Marshal with its
+// default options could fail on a value this package decoded.
+func Marshal(v any) ([]byte, error) {
+	return json.Marshal(v, jsontext.AllowDuplicateNames(true))
 }

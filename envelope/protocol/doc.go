@@ -13,7 +13,10 @@
 // copying it, parts that are costly and rarely needed (breadcrumbs,
 // threads, extra, request, debug_meta, spans) stay JSON until asked for
 // (see Lazy), and keys a type does not name are kept, so a decoded value
-// marshals back with every field it came with.
+// marshals back (see Marshal) with every field it came with, except
+// values that are zero or were ignored with a Warning. Strings alias the
+// payload only under the package's own decoding functions; the types'
+// UnmarshalJSONFrom methods, used by json.UnmarshalRead say, copy.
 //
 // Event-like payloads are lenient as Relay is: a value of the wrong type is
 // ignored and reported as a Warning, not an error. Sessions, check-ins and

@@ -22,6 +22,9 @@ var (
 	// ErrMissingField is a required field that is absent (or null, where
 	// Relay does not accept null either).
 	ErrMissingField = errors.New("missing required field")
+	// ErrNullValue is a null for a field that may be left out but not be
+	// null.
+	ErrNullValue = errors.New("null for a field that cannot be null")
 	// ErrInvalidRelease is a release that sentry-release-parser's
 	// validate_release refuses: longer than 200 bytes, ".", ".." or
 	// "latest", or containing a slash, a backslash or a control character.
@@ -187,6 +190,9 @@ const (
 func DecodeSession(payload []byte) (*Session, error) {
 	s := new(Session)
 	if err := strictDecode(envelope.TypeSession, payload, s, "started", "attrs"); err != nil {
+		return nil, err
+	}
+	if err := rejectNull(envelope.TypeSession, payload, "sid", "seq", "init", "timestamp", "status", "errors"); err != nil {
 		return nil, err
 	}
 	fail := func(at jsontext.Pointer, err error) error {
@@ -405,6 +411,19 @@ func strictDecode(t envelope.ItemType, b []byte, v any, required ...string) erro
 	for _, name := range required {
 		if !hasNonNullMember(b, name) {
 			return &DecodeError{Type: t, Pointer: jsontext.Pointer("").AppendToken(name), Err: ErrMissingField}
+		}
+	}
+	return nil
+}
+
+// rejectNull fails if any of names is a top-level member with a null value.
+// Relay's serde types take a default for these fields when they are absent
+// but, not being Options, fail on an explicit null; Go's decoding leaves
+// the zero value either way.
+func rejectNull(t envelope.ItemType, b []byte, names ...string) error {
+	for _, name := range names {
+		if v, ok := memberValue(b, name); ok && v.Kind() == 'n' {
+			return &DecodeError{Type: t, Pointer: jsontext.Pointer("").AppendToken(name), Err: ErrNullValue}
 		}
 	}
 	return nil

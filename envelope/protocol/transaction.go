@@ -13,8 +13,7 @@ import (
 )
 
 // ErrInvalidTransaction is the cause of the *DecodeError for a transaction
-// that Relay would drop as "invalid_transaction": one that is not typed
-// "transaction", lacks a timestamp, a trace context or its ids, ends before
+// that Relay would drop as "invalid_transaction": one that lacks a timestamp, a trace context or its ids, ends before
 // it starts, or has a span that does. The error's message gives the reason
 // and its Pointer the field.
 var ErrInvalidTransaction = errors.New("invalid transaction")
@@ -23,9 +22,10 @@ var ErrInvalidTransaction = errors.New("invalid transaction")
 // it as Relay does before accepting it.
 //
 // Decoding is lenient, as for DecodeEvent: values of the wrong type are
-// left out and listed in the Event's Warnings. Then the transaction must
-// say "type": "transaction", have a timestamp and a start_timestamp no
-// later than it, and have a trace context (contexts.trace) with a trace_id
+// left out and listed in the Event's Warnings. The type is set to
+// "transaction", as Relay forces it for a transaction item (another type is
+// a warning). Then the transaction must have a timestamp and a
+// start_timestamp no later than it, and have a trace context (contexts.trace) with a trace_id
 // and a span_id; every span must have both timestamps, in order, and a
 // trace_id and a span_id. A transaction that fails is a *DecodeError whose
 // Err wraps ErrInvalidTransaction and whose Pointer names the field, such
@@ -70,8 +70,14 @@ func validateTransaction(ev *Event) error {
 		return &DecodeError{Type: envelope.TypeTransaction, Pointer: at,
 			Err: fmt.Errorf("%w: %s", ErrInvalidTransaction, fmt.Sprintf(format, args...))}
 	}
+	// Relay forces the type of a transaction item's event rather than
+	// checking it ("Transaction items can only contain transaction
+	// events"), so a missing or other type is overwritten, with a remark.
 	if ev.Type != "transaction" {
-		return invalid("/type", "type is %q, not \"transaction\"", ev.Type)
+		if ev.Type != "" {
+			ev.Warnings = append(ev.Warnings, Warning{Pointer: "/type", Err: fmt.Errorf("%w: type %q in a transaction item", ErrInvalidValue, ev.Type)})
+		}
+		ev.Type = "transaction"
 	}
 	if ev.Timestamp.IsZero() {
 		return invalid("/timestamp", "no timestamp")

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentrywire/sentrywire/envelope"
 )
 
 // Lazy holds a JSON value undecoded until Get is called, so that a host that
@@ -17,19 +18,21 @@ import (
 // payload, like the strings of a decoded value.
 type Lazy[T any] struct {
 	raw jsontext.Value
+	typ envelope.ItemType // of the payload it came from
+	at  jsontext.Pointer  // in that payload
 }
 
 func (Lazy[T]) acceptsKind(jsontext.Kind) bool { return true }
 
 // Get decodes the value. A Lazy that was absent or null gives the zero T.
 // Get decodes leniently, as the payload around it was decoded: warnings
-// are returned, not failures.
+// are returned, not failures, and they point from the top of the payload.
 func (l Lazy[T]) Get() (T, []Warning, error) {
 	var v T
 	if len(l.raw) == 0 || l.raw.Kind() == 'n' {
 		return v, nil, nil
 	}
-	w, err := decode("", l.raw, &v, true)
+	w, err := decodeAt(l.typ, l.at, l.raw, &v)
 	return v, w, err
 }
 
@@ -42,8 +45,14 @@ func (l Lazy[T]) IsZero() bool { return len(l.raw) == 0 }
 // UnmarshalJSONFrom keeps the value's bytes without decoding them.
 func (l *Lazy[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	v, err := dec.ReadValue()
-	l.raw = v // aliases the payload: json.Unmarshal parses in place
-	return err
+	if err != nil {
+		return err
+	}
+	l.raw = keep(dec, v)
+	if d := decoderOf(dec); d != nil {
+		l.typ, l.at = d.typ, d.here(dec)
+	}
+	return nil
 }
 
 // MarshalJSONTo writes the value back as it was.
@@ -93,7 +102,7 @@ func (v *Values[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 				if v.Other == nil {
 					v.Other = make(map[string]jsontext.Value)
 				}
-				v.Other[name] = raw
+				v.Other[name] = keep(dec, raw)
 			}
 		}
 		if _, err := dec.ReadToken(); err != nil {
@@ -106,8 +115,18 @@ func (v *Values[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err != nil {
 			return err
 		}
+		// The object is decoded by a new decoder: registering dec as its
+		// parent keeps warnings pointing from the top of the payload.
+		d := decoderOf(dec)
+		if d != nil {
+			d.parents = append(d.parents, dec)
+		}
 		var one T
-		if err := json.Unmarshal(obj, &one, dec.Options()); err != nil {
+		err = json.Unmarshal(obj, &one, dec.Options())
+		if d != nil {
+			d.parents = d.parents[:len(d.parents)-1]
+		}
+		if err != nil {
 			return err
 		}
 		v.Values, v.Other = []T{one}, nil
@@ -161,6 +180,7 @@ func (ps *Pairs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
+		inPlace := decoderOf(dec) != nil
 		for dec.PeekKind() != '}' {
 			k, err := dec.ReadToken()
 			if err != nil {
@@ -171,7 +191,7 @@ func (ps *Pairs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			if err != nil {
 				return err
 			}
-			*ps = append(*ps, Pair{Key: key, Value: v})
+			*ps = append(*ps, Pair{Key: key, Value: keepIf(inPlace, v)})
 		}
 		_, err := dec.ReadToken()
 		return err
@@ -293,8 +313,8 @@ func (t *Timestamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	default:
 		return &json.SemanticError{Err: errors.New("want a string or a number")}
 	}
-	if t.Year() > 9999 {
-		return &json.SemanticError{Err: fmt.Errorf("timestamp %s is past the year 9999", v)}
+	if y := t.Year(); y > 9999 || y < 0 {
+		return &json.SemanticError{Err: fmt.Errorf("timestamp %s is out of range (years 0 to 9999)", v)}
 	}
 	return nil
 }
@@ -332,7 +352,8 @@ const (
 )
 
 // UnmarshalJSONFrom accepts the names, Relay's aliases ("log" is info,
-// "critical" is fatal, "warn" for logs) and Python's numeric levels.
+// "critical" is fatal) and Python's numeric levels. Names match exactly:
+// "ERROR" is not a level, as in Relay. Log records have their own LogLevel.
 func (l *Level) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	v, err := dec.ReadValue()
 	if err != nil {
@@ -341,7 +362,7 @@ func (l *Level) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	switch v.Kind() {
 	case '"':
 		s, _ := jsontext.AppendUnquote(nil, v)
-		switch strings.ToLower(string(s)) {
+		switch string(s) { // exact, as Relay's Level::from_str
 		case "debug":
 			*l = LevelDebug
 		case "info", "log":
