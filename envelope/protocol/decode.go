@@ -2,10 +2,10 @@ package protocol
 
 import (
 	"bytes"
-	"io"
 	"encoding"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
 	"unsafe"
