@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentrywire/sentrywire/envelope"
-	"github.com/sentrywire/sentrywire/internal/captures"
 )
 
 func TestSpanStatus(t *testing.T) {
@@ -271,43 +270,13 @@ func TestDecodeFeedback(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 }
 
-// sdkPayload is an event-like payload from a real SDK.
-type sdkPayload struct {
-	name    string
-	typ     envelope.ItemType // TypeEvent for /store/ bodies
-	payload []byte
-}
-
-func sdkEventPayloads(t *testing.T) []sdkPayload {
-	t.Helper()
-	reqs, err := captures.Load("../testdata/sdk")
-	require.NoError(t, err)
-	var out []sdkPayload
-	for _, c := range reqs {
-		var env *envelope.Envelope
-		if c.IsStore() {
-			env, err = envelope.ParseStore(c.Body, "")
-		} else {
-			env, err = envelope.Parse(c.Body)
-		}
-		require.NoError(t, err, c.Name)
-		for i, it := range env.Items {
-			switch it.Type() {
-			case envelope.TypeEvent, envelope.TypeTransaction, envelope.TypeFeedback:
-				out = append(out, sdkPayload{name: c.Name + "/" + itoa(int64(i)) + "/" + string(it.Type()), typ: it.Type(), payload: it.Payload()})
-			}
-		}
-	}
-	return out
-}
-
 // TestSDKCapturesContextsUserRequest decodes every event, transaction and
 // feedback that the SDKs sent: transactions and feedback pass validation
 // with no warning at all, and every context, user, request, span,
 // measurement and transaction_info decodes with no warning and marshals
 // back with every field.
 func TestSDKCapturesContextsUserRequest(t *testing.T) {
-	payloads := sdkEventPayloads(t)
+	payloads := capturedItems(t, envelope.TypeEvent, envelope.TypeTransaction, envelope.TypeFeedback)
 	seen := map[envelope.ItemType]int{}
 	for _, p := range payloads {
 		t.Run(p.name, func(t *testing.T) {
