@@ -3,7 +3,10 @@ package envelope
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"sync"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // An Envelope is a parsed envelope: a header and a list of items.
@@ -58,9 +61,9 @@ func NewItem(t ItemType, payload []byte) *Item {
 
 func appendNewItemHeader(b []byte, t ItemType, n int) []byte {
 	b = append(b, `{"type":`...)
-	b, _ = appendQuote(b, string(t))
+	b, _ = jsontext.AppendQuote(b, string(t))
 	b = append(b, `,"length":`...)
-	b = appendInt(b, int64(n))
+	b = strconv.AppendInt(b, int64(n), 10)
 	return append(b, '}')
 }
 
@@ -343,7 +346,7 @@ func (h *Header) compact() []byte {
 	if bytes.IndexAny(h.raw, "\n\r\t ") < 0 {
 		return h.Raw()
 	}
-	v := jsontextValue(bytes.Clone(h.Raw()))
+	v := jsontext.Value(bytes.Clone(h.Raw()))
 	_ = v.Compact()
 	return v
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -355,9 +354,3 @@ func (h *ItemHeader) IsContainer() bool {
 	}
 	return false
 }
-
-func appendQuote(b []byte, s string) ([]byte, error) { return jsontext.AppendQuote(b, s) }
-
-func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
-
-func jsontextValue(b []byte) jsontext.Value { return b }

@@ -133,7 +133,7 @@ func ParseStore(body []byte, client string, opts ...Option) (*Envelope, error) {
 
 // validateJSON checks that b is one JSON value and says where it is not.
 func validateJSON(b []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(b))
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b)) // parsed in place, not copied
 	if _, err := dec.ReadValue(); err != nil {
 		return err
 	}
@@ -153,8 +153,8 @@ func storeFields(payload []byte) (id EventID, typ ItemType, field string, err er
 		return id, typ, "", errNotObject
 	}
 	for m := range members(payload) {
-		switch m.name() {
-		case "event_id":
+		switch {
+		case m.is("event_id"):
 			if m.value[0] == 'n' {
 				continue
 			}
@@ -165,7 +165,7 @@ func storeFields(payload []byte) (id EventID, typ ItemType, field string, err er
 			if id, err = parseEventID(s); err != nil {
 				return id, typ, "event_id", err
 			}
-		case "type":
+		case m.is("type"):
 			if s, ok := rawString(m.value); ok && string(s) == "transaction" {
 				typ = TypeTransaction
 			} else if !ok && m.value[0] != 'n' {
@@ -207,11 +207,16 @@ func ReadRequest(r *http.Request, opts ...Option) (*Request, error) {
 	o := buildOptions(opts)
 	// Relay undoes the Content-Encoding in a middleware that runs before
 	// anything looks at the request, so a bad encoding is 415 first.
-	body, err := NewBodyReader(http.NoBody, r.Header.Get("Content-Encoding"))
+	// Making the decoder reads nothing yet.
+	src := r.Body
+	if src == nil {
+		src = http.NoBody
+	}
+	body, err := httpbody.NewReader(src, r.Header.Get("Content-Encoding"))
 	if err != nil {
 		return nil, err
 	}
-	body.Close()
+	defer body.Close()
 	project, err := dsn.ProjectIDFromRequest(r)
 	if err != nil {
 		return nil, err
@@ -233,10 +238,8 @@ func ReadRequest(r *http.Request, opts ...Option) (*Request, error) {
 	var data []byte
 	if store && r.Method == http.MethodGet {
 		data = []byte(r.URL.Query().Get("sentry_data"))
-	} else if r.Body != nil {
-		if data, err = ReadBody(r.Body, r.Header.Get("Content-Encoding"), limit); err != nil {
-			return nil, err
-		}
+	} else if data, err = httpbody.ReadAll(body, limit); err != nil {
+		return nil, err
 	}
 	if len(data) == 0 {
 		return nil, ErrEmptyBody

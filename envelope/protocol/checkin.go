@@ -248,10 +248,7 @@ func (t *CheckInTrace) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // "missed" or an unknown status becomes "unknown". Errors are *DecodeError.
 func DecodeCheckIn(payload []byte) (*CheckIn, error) {
 	c := new(CheckIn)
-	if err := strictDecode(envelope.TypeCheckIn, payload, c, "monitor_slug", "status"); err != nil {
-		return nil, err
-	}
-	if err := rejectNull(envelope.TypeCheckIn, payload, "check_in_id"); err != nil {
+	if err := strictDecode(envelope.TypeCheckIn, payload, c, []string{"monitor_slug", "status"}, []string{"check_in_id"}); err != nil {
 		return nil, err
 	}
 	fail := func(at jsontext.Pointer, err error) error {

@@ -67,7 +67,7 @@ func (d *DiscardedEvent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // processes them; that needs a clock and is left to the host.
 func DecodeClientReport(payload []byte) (*ClientReport, error) {
 	r := new(ClientReport)
-	if err := strictDecode(envelope.TypeClientReport, payload, r, "discarded_events"); err != nil {
+	if err := strictDecode(envelope.TypeClientReport, payload, r, []string{"discarded_events"}, nil); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -247,14 +247,7 @@ func readStringAlias(dec *jsontext.Decoder, s *string, alias bool) error {
 	return nil
 }
 
-func hasEscape(b []byte) bool {
-	for _, c := range b {
-		if c == '\\' {
-			return true
-		}
-	}
-	return false
-}
+func hasEscape(b []byte) bool { return bytes.IndexByte(b, '\\') >= 0 }
 
 var unmarshalerFrom = reflect.TypeFor[json.UnmarshalerFrom]()
 

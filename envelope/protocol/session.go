@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -189,10 +190,8 @@ const (
 // Errors are *DecodeError.
 func DecodeSession(payload []byte) (*Session, error) {
 	s := new(Session)
-	if err := strictDecode(envelope.TypeSession, payload, s, "started", "attrs"); err != nil {
-		return nil, err
-	}
-	if err := rejectNull(envelope.TypeSession, payload, "sid", "seq", "init", "timestamp", "status", "errors"); err != nil {
+	if err := strictDecode(envelope.TypeSession, payload, s, []string{"started", "attrs"},
+		[]string{"sid", "seq", "init", "timestamp", "status", "errors"}); err != nil {
 		return nil, err
 	}
 	fail := func(at jsontext.Pointer, err error) error {
@@ -266,7 +265,7 @@ func (a SessionAggregate) Total() uint64 {
 // missing "aggregates" is an empty list. Errors are *DecodeError.
 func DecodeSessionAggregates(payload []byte) (*SessionAggregates, error) {
 	s := new(SessionAggregates)
-	if err := strictDecode(envelope.TypeSessions, payload, s, "attrs"); err != nil {
+	if err := strictDecode(envelope.TypeSessions, payload, s, []string{"attrs"}, nil); err != nil {
 		return nil, err
 	}
 	w, err := s.Attributes.validate("/attrs")
@@ -400,29 +399,22 @@ func isDigits(b []byte) bool {
 	return true
 }
 
-// strictDecode decodes a strict payload into v, then checks the required
-// top-level members. Relay's serde types fail on a missing required field;
-// Go's decoding cannot tell absent from zero, so presence is checked on the
-// JSON itself.
-func strictDecode(t envelope.ItemType, b []byte, v any, required ...string) error {
+// strictDecode decodes a strict payload into v, then checks its top-level
+// members. Relay's serde types fail on a missing required field, and on a
+// null for a field that may be left out but is not an Option; Go's
+// decoding cannot tell absent from zero, so both are checked on the JSON.
+func strictDecode(t envelope.ItemType, b []byte, v any, required, nonNull []string) error {
 	if _, err := decode(t, b, v, false); err != nil {
 		return err
 	}
-	for _, name := range required {
-		if !hasNonNullMember(b, name) {
+	kinds := memberKinds(b, slices.Concat(required, nonNull))
+	for i, name := range required {
+		if k := kinds[i]; k == 0 || k == 'n' {
 			return &DecodeError{Type: t, Pointer: jsontext.Pointer("").AppendToken(name), Err: ErrMissingField}
 		}
 	}
-	return nil
-}
-
-// rejectNull fails if any of names is a top-level member with a null value.
-// Relay's serde types take a default for these fields when they are absent
-// but, not being Options, fail on an explicit null; Go's decoding leaves
-// the zero value either way.
-func rejectNull(t envelope.ItemType, b []byte, names ...string) error {
-	for _, name := range names {
-		if v, ok := memberValue(b, name); ok && v.Kind() == 'n' {
+	for i, name := range nonNull {
+		if kinds[len(required)+i] == 'n' {
 			return &DecodeError{Type: t, Pointer: jsontext.Pointer("").AppendToken(name), Err: ErrNullValue}
 		}
 	}
@@ -444,8 +436,9 @@ func decodeRequiring(dec *jsontext.Decoder, v any, check func(base jsontext.Poin
 	if err := json.Unmarshal(raw, v, dec.Options()); err != nil {
 		return rebase(base, err)
 	}
-	for _, name := range required {
-		if !hasNonNullMember(raw, name) {
+	kinds := memberKinds(raw, required)
+	for i, name := range required {
+		if k := kinds[i]; k == 0 || k == 'n' {
 			return &json.SemanticError{JSONPointer: base.AppendToken(name), Err: ErrMissingField}
 		}
 	}
@@ -473,33 +466,28 @@ func rebase(base jsontext.Pointer, err error) error {
 	return err
 }
 
-// hasNonNullMember reports whether the JSON object raw has a top-level key
-// name whose value is not null.
-func hasNonNullMember(raw []byte, name string) bool {
-	v, ok := memberValue(raw, name)
-	return ok && v.Kind() != 'n'
-}
-
-// memberValue returns the value of the first top-level key name of the
-// JSON object raw.
-func memberValue(raw []byte, name string) (jsontext.Value, bool) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
+// memberKinds scans the top-level members of the JSON object raw once and
+// returns, for each of names, the kind of its first value, or 0 if it is
+// absent.
+func memberKinds(raw []byte, names []string) []jsontext.Kind {
+	kinds := make([]jsontext.Kind, len(names))
+	// A bytes.Buffer is parsed in place, without copying raw.
+	dec := jsontext.NewDecoder(bytes.NewBuffer(raw), jsontext.AllowDuplicateNames(true))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil, false
+		return kinds
 	}
 	for dec.PeekKind() == '"' {
 		k, err := dec.ReadToken()
 		if err != nil {
-			return nil, false
+			return kinds
 		}
-		match := k.String() == name // k is void after the next read
-		v, err := dec.ReadValue()
-		if err != nil {
-			return nil, false
+		i := slices.Index(names, k.String()) // k is void after the next read
+		if i >= 0 && kinds[i] == 0 {
+			kinds[i] = dec.PeekKind()
 		}
-		if match {
-			return v, true
+		if dec.SkipValue() != nil {
+			return kinds
 		}
 	}
-	return nil, false
+	return kinds
 }

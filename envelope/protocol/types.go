@@ -48,8 +48,9 @@ func (l *Lazy[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	l.raw = keep(dec, v)
-	if d := decoderOf(dec); d != nil {
+	d := decoderOf(dec)
+	l.raw = keepIf(d != nil, v)
+	if d != nil {
 		l.typ, l.at = d.typ, d.here(dec)
 	}
 	return nil

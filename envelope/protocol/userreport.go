@@ -30,7 +30,7 @@ type UserReport struct {
 // *DecodeError.
 func DecodeUserReport(payload []byte) (*UserReport, error) {
 	r := new(UserReport)
-	if err := strictDecode(envelope.TypeUserReport, payload, r, "event_id"); err != nil {
+	if err := strictDecode(envelope.TypeUserReport, payload, r, []string{"event_id"}, nil); err != nil {
 		return nil, err
 	}
 	return r, nil
