@@ -28,6 +28,21 @@
 //	    values Relay would drop with a remark ("warnings"), or why it does
 //	    not decode ("decode_error", and exit status 1).
 //
+//	group [-config ID] [-enhancements FILE] [-fingerprinting FILE] [-explain] FILE|-
+//	    Read an event (an event item's payload, or the body of a /store/
+//	    request) and compute its group hashes as Sentry's server does under
+//	    the grouping config ID, newstyle:2026-01-20 (the default, that of new
+//	    projects) or newstyle:2023-01-11. -enhancements and -fingerprinting
+//	    add a project's stack trace rules and server-side fingerprinting
+//	    rules, in Sentry's text syntax. It prints
+//
+//	        {"config": ID, "hashes": [...], "variants": {NAME: {"hash", "contributes", "hint", "component", ...}}}
+//
+//	    with the hashes in Sentry's order and Sentry's variant names (app,
+//	    system, default, custom_client_fingerprint, built_in_fingerprint,
+//	    fallback, ...). With -explain it prints the variants and their
+//	    component trees as Sentry's grouping snapshots do instead.
+//
 //	dsn DSN
 //	    Parse a DSN and print its parts and the endpoint URLs an SDK derives
 //	    from it, as JSON with the keys scheme, public_key, secret_key, host,
@@ -104,6 +119,12 @@ var commands = []command{
 		synopsis: "[-encoding E] [-store [-client NAME]] [-decode] FILE|-",
 		summary:  "frame an envelope and print its headers and payload sizes as JSON",
 		setup:    setupParse,
+	},
+	{
+		name:     "group",
+		synopsis: "[-config ID] [-enhancements FILE] [-fingerprinting FILE] [-explain] FILE|-",
+		summary:  "compute an event's group hashes as Sentry does and print its variants as JSON",
+		setup:    setupGroup,
 	},
 	{
 		name:     "dsn",
