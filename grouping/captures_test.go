@@ -53,6 +53,12 @@ func TestCapturedEvents(t *testing.T) {
 		require.NoError(t, err)
 		configs = append(configs, c)
 	}
+	// What Sentry shows as the title and culprit.
+	titles := map[string][2]string{
+		"python/django.1":     {"ZeroDivisionError: division by zero in /boom", "/boom"},
+		"python/message.0":    {"cache warmed in 42ms", ""},
+		"sentry-go/message.0": {"cache warmed in 42ms", ""},
+	}
 	firstHash := map[string]string{}
 	for _, ce := range capturedEvents(t) {
 		t.Run(ce.name, func(t *testing.T) {
@@ -73,6 +79,10 @@ func TestCapturedEvents(t *testing.T) {
 				again, err := protocol.DecodeEvent(append([]byte(nil), ce.payload...))
 				require.NoError(t, err)
 				assert.Equal(t, res.Hashes, configs[i].Group(again).Hashes)
+			}
+			if want, ok := titles[ce.name]; ok {
+				assert.Equal(t, want[0], results[0].Title)
+				assert.Equal(t, want[1], results[0].Culprit)
 			}
 			firstHash[ce.name] = results[0].Hashes[0]
 		})

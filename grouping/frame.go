@@ -22,8 +22,8 @@ func isContextLinePlatform(p string) bool {
 // Code generators put counters and hashes into Java class names; Sentry
 // replaces them so that two builds group alike. Compiled once.
 var (
-	javassistRE    = regexp.MustCompile(`(\$\$_javassist)(?:_seam)?(?:_[0-9]+)?`)
-	javaModuleREs  = []*regexp.Regexp{
+	javassistRE   = regexp.MustCompile(`(\$\$_javassist)(?:_seam)?(?:_[0-9]+)?`)
+	javaModuleREs = []*regexp.Regexp{
 		regexp.MustCompile(`(sun\.reflect\.Generated(?:Serialization)?ConstructorAccessor)\d+`),
 		regexp.MustCompile(`(\$\$[\w_]+?CGLIB\$\$)[a-fA-F0-9]+(_[0-9]+)?`),
 		javassistRE,

@@ -48,6 +48,9 @@ type run struct {
 	fingerprint []string
 	info        FingerprintInfo
 	title       string
+	// mainException is the index of the exception that titles the event
+	// when it is not the last one, else -1.
+	mainException int
 }
 
 func (r *run) contextLine(f *frame) string {
@@ -63,10 +66,12 @@ var spawnMainRE = regexp.MustCompile(`from multiprocessing\.spawn import spawn_m
 var spawnArgRE = regexp.MustCompile(`=\d+`)
 
 func (c *Config) group(e *event) *Result {
-	r := &run{cfg: c, ev: e}
+	r := &run{cfg: c, ev: e, mainException: -1}
 	r.normalizeStacktraces()
 	r.applyFingerprintingRules()
-	return r.result()
+	res := r.result()
+	res.Title, res.Culprit = r.titleAndCulprit()
+	return res
 }
 
 // normalizeStacktraces is the config-dependent part of Sentry's
@@ -122,8 +127,13 @@ type Result struct {
 	Variants []*Variant
 	// Key is a 64-bit xxhash of the first hash, for maps and sharding.
 	Key uint64
-	// Title is the custom title a matching fingerprinting rule set, if any.
+	// Title is the issue title Sentry shows for the event: the type and
+	// first line of the main exception's value, the message, or the title
+	// a matching fingerprinting rule sets.
 	Title string
+	// Culprit is where Sentry says the event happened: the transaction,
+	// or the innermost in-app frame of the crashing stack trace.
+	Culprit string
 }
 
 // Variant returns the variant with the given name, or nil.
@@ -200,7 +210,7 @@ func (fi *FingerprintInfo) isZero() bool {
 var md5HexRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 func (r *run) result() *Result {
-	res := &Result{Config: r.cfg.id, Title: r.title}
+	res := &Result{Config: r.cfg.id}
 	if cs := r.ev.checksum; cs != "" {
 		if md5HexRE.MatchString(cs) {
 			res.Variants = []*Variant{{Name: "checksum", Type: "checksum", Hash: cs, Checksum: cs}}

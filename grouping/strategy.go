@@ -299,9 +299,13 @@ func (r *run) chainedException() variantComponents {
 	for i, x := range all {
 		comps[i] = r.singleException(x)
 	}
-	kept := filterExceptionGroups(r.ev, comps)
+	kept, main := filterExceptionGroups(r.ev, comps)
+	r.mainException = main
 	if len(kept) == 1 {
 		return comps[kept[0]]
+	}
+	if main < 0 {
+		r.mainException = mainExceptionOverride(r.ev, kept)
 	}
 	var out variantComponents
 	for _, i := range kept {
@@ -327,18 +331,20 @@ func (r *run) chainedException() variantComponents {
 }
 
 // filterExceptionGroups is Sentry's filter_exceptions_for_exception_groups:
-// it returns the indices of the exceptions to group by.
-func filterExceptionGroups(ev *event, comps []variantComponents) []int {
+// it returns the indices of the exceptions to group by and, when one
+// exception stands for the whole group, its index, which titles the
+// issue (else -1).
+func filterExceptionGroups(ev *event, comps []variantComponents) ([]int, int) {
 	all := ev.exceptions
 	original := make([]int, len(all))
 	for i := range original {
 		original[i] = i
 	}
 	if len(all) <= 1 {
-		return original
+		return original, -1
 	}
 	if ev.platform == "python" && strings.HasPrefix(ev.sdkVersion, "3") {
-		return original
+		return original, -1
 	}
 	type node struct {
 		exc      int // -1 when only referenced as a parent
@@ -357,7 +363,7 @@ func filterExceptionGroups(ev *event, comps []variantComponents) []int {
 	for i := len(all) - 1; i >= 0; i-- {
 		x := all[i]
 		if x.mechanism == nil || x.exceptionID == nil || (x.parentID != nil && *x.parentID == *x.exceptionID) || seen[*x.exceptionID] {
-			return original
+			return original, -1
 		}
 		seen[*x.exceptionID] = true
 		get(*x.exceptionID).exc = i
@@ -374,7 +380,7 @@ func filterExceptionGroups(ev *event, comps []variantComponents) []int {
 	}
 	root := tree[0]
 	if root == nil || root.exc < 0 {
-		return original
+		return original, -1
 	}
 	// A cycle under the root would recurse forever in Sentry's generator
 	// if it were reachable; ids are unique and no exception is its own
@@ -398,7 +404,7 @@ func filterExceptionGroups(ev *event, comps []variantComponents) []int {
 	}
 	walk(root.exc)
 	if len(top) == 0 {
-		return original
+		return original, -1
 	}
 	sort.SliceStable(top, func(a, b int) bool { return all[top[a]].typ > all[top[b]].typ })
 
@@ -421,10 +427,56 @@ func filterExceptionGroups(ev *event, comps []variantComponents) []int {
 			}
 			i = cs[0]
 		}
-		return path
+		return path, distinct[0]
 	}
-	return append(distinct, root.exc)
+	return append(distinct, root.exc), -1
 }
+
+// mainExceptionOverride picks the exception that titles a chain where
+// the last one would mislead: the cause React 19 attaches to its
+// "recovered" errors, and the error RxJava wraps in its own.
+func mainExceptionOverride(ev *event, kept []int) int {
+	xs := make([]*exception, len(kept))
+	for i, k := range kept {
+		xs[i] = ev.exceptions[k]
+	}
+	byID := func(id *int64) int {
+		if id == nil {
+			return -1
+		}
+		for _, k := range kept {
+			if x := ev.exceptions[k]; x.exceptionID != nil && *x.exceptionID == *id {
+				return k
+			}
+		}
+		return -1
+	}
+	first, last := xs[0], xs[len(xs)-1]
+	if first.typ == "Error" && (first.value == reactRecoveredConcurrent || first.value == reactRecoveredHydration) &&
+		last.mechanism != nil && last.mechanism.Source == "cause" {
+		return byID(last.exceptionID)
+	}
+	if len(xs) < 2 {
+		return -1
+	}
+	for _, x := range xs {
+		if x.module == "io.reactivex.rxjava3.exceptions" && x.mechanism != nil && x.mechanism.Type == "UncaughtExceptionHandler" &&
+			(x.typ == "OnErrorNotImplementedException" || x.typ == "CompositeException" || x.typ == "UndeliverableException") {
+			for _, y := range xs {
+				if y.mechanism != nil && y.parentID != nil && x.exceptionID != nil && *y.parentID == *x.exceptionID && y.exceptionID != nil {
+					return byID(y.exceptionID)
+				}
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+const (
+	reactRecoveredConcurrent = "There was an error during concurrent rendering but React was able to recover by instead synchronously rendering the entire root."
+	reactRecoveredHydration  = "There was an error while hydrating but React was able to recover by instead client rendering from the nearest Suspense boundary."
+)
 
 func sameComponents(a, b variantComponents) bool {
 	if len(a) != len(b) {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
 	"github.com/sentrywire/sentrywire/grouping"
@@ -21,6 +19,8 @@ import (
 type groupSummary struct {
 	Config   string                    `json:"config"`
 	Hashes   []string                  `json:"hashes"`
+	Title    string                    `json:"title"`
+	Culprit  string                    `json:"culprit"`
 	Variants map[string]variantSummary `json:"variants"`
 }
 
@@ -113,7 +113,7 @@ func eventPayload(body []byte) ([]byte, error) {
 }
 
 func summarizeGroup(res *grouping.Result) groupSummary {
-	out := groupSummary{Config: res.Config, Hashes: res.Hashes, Variants: map[string]variantSummary{}}
+	out := groupSummary{Config: res.Config, Hashes: res.Hashes, Title: res.Title, Culprit: res.Culprit, Variants: map[string]variantSummary{}}
 	if out.Hashes == nil {
 		out.Hashes = []string{}
 	}
@@ -144,5 +144,3 @@ func summarizeGroup(res *grouping.Result) groupSummary {
 	}
 	return out
 }
-
-var _ = jsontext.Value(nil)

@@ -31,6 +31,12 @@ type contribHint struct {
 // as Classify left them. Assemble updates comps in place; a hint is only
 // ever replaced, never cleared.
 //
+// The stack trace's contributes is Sentry's raw result: whether any frame
+// still contributes after the rules (before out-of-app frames are forced
+// off in the app variant), unless min-frames discards the stack trace, in
+// which case hint says so. The frame strategy's own checks ("contains no
+// in-app frames", ...) come after and may override it.
+//
 // The hints follow Sentry's current wording: "marked in-app by the
 // client", "non app frame", "marked out of app by built-in stacktrace rule
 // (R)", "ignored by custom stacktrace rule (R)", joined as "X and Y" when

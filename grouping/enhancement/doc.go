@@ -25,11 +25,21 @@
 // frame); neither exists at the edges of the stack trace, where such a
 // rule never matches, even negated.
 //
-// Patterns are globs with Sentry's exact semantics, byte-wise: see glob.go
-// for the details. Path and package compare case-insensitively with '/'
-// for '\', and a path that does not start with '/' gets a second chance
-// with one in front, so **/foo matches foo. A pattern holding spaces is
-// quoted, "like this", and in quotes Python's backslash escapes apply.
+// Patterns are globs, matched against the whole value: ? is one byte, *
+// any run of bytes (not crossing '/' in path and package, not crossing a
+// line break elsewhere), ** any directories when it stands for whole path
+// segments (**/x, x/**, x/**/y), [a-z] and [!a-z] classes, {a,b}
+// alternatives, and a backslash escapes the next character. Path and
+// package compare case-insensitively, reading backslashes as slashes, and a
+// path that does not start with '/' gets a second chance with one in
+// front, so **/foo matches foo. A
+// pattern holding spaces is quoted, "like this", and in quotes Python's
+// backslash escapes apply.
+//
+// Matching is byte-wise, as in Sentry (which compiles globs with Rust's
+// globset to byte regular expressions): ? and each class match one byte of
+// the UTF-8 value, so they never match a whole non-ASCII character, and
+// case folding covers ASCII letters only.
 //
 // Actions are +app/-app (mark in-app or not), +group/-group (let the
 // frame count for grouping or not), both optionally prefixed by ^ (apply

@@ -271,9 +271,17 @@ func checkGlob(t *testing.T, pattern, value string, pathLike bool) {
 	if pathLike {
 		value = asciiLower(value)
 	}
-	want := refRegexp(t, pattern, pathLike).MatchString(latin1(value))
+	re := refRegexp(t, pattern, pathLike)
+	want := re.MatchString(latin1(value))
 	if got := g.match(value); got != want {
 		t.Fatalf("pattern %q (path-like %v) on %q: matcher says %v, regexp %v", pattern, pathLike, value, got, want)
+	}
+	if pathLike && !strings.HasPrefix(value, "/") {
+		// Sentry's second try with a leading slash.
+		want = want || re.MatchString(latin1("/"+value))
+		if got := g.matchPath(value, "/"+value); got != want {
+			t.Fatalf("pattern %q on %q or /%[2]q: matcher says %v, regexp %v", pattern, value, got, want)
+		}
 	}
 }
 
