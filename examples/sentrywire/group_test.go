@@ -23,12 +23,12 @@ type grouped struct {
 	Title    string   `json:"title"`
 	Culprit  string   `json:"culprit"`
 	Variants map[string]struct {
-		Type        string          `json:"type"`
-		Hash        *string         `json:"hash"`
-		Contributes bool            `json:"contributes"`
-		Hint        *string         `json:"hint"`
+		Type        string         `json:"type"`
+		Hash        *string        `json:"hash"`
+		Contributes bool           `json:"contributes"`
+		Hint        *string        `json:"hint"`
 		Component   jsontext.Value `json:"component"`
-		Values      []string        `json:"values"`
+		Values      []string       `json:"values"`
 	} `json:"variants"`
 }
 
