@@ -141,8 +141,11 @@ type rule struct {
 	// trace must have for the rule to match anywhere: a matcher on a
 	// missing value is false.
 	needFields uint8
-	never      bool // some matcher can never match
-	hasApp     bool
+	// needCategory is a category some frame must have (from an exact
+	// category: matcher), checked before looking at frames one by one.
+	needCategory string
+	never        bool // some matcher can never match
+	hasApp       bool
 }
 
 // compileRustRule builds a rule from the second parser's view of it.
@@ -202,6 +205,9 @@ func compileRustRule(rr rustRule) (*rule, error) {
 		frameDisplay = append(frameDisplay, d)
 		if fm.kind == fmField && !fm.negated && fm.field != fieldFunction {
 			r.needFields |= 1 << fm.field
+			if fm.field == fieldCategory && fm.g != nil && fm.g.exact {
+				r.needCategory = fm.g.lit
+			}
 		}
 		switch {
 		case fm.kind == fmNever && !fm.negated:

@@ -176,7 +176,7 @@ func (l *ruleList) scan(st *matchState, sum *stackSummary, exc *Exception, hits 
 				continue
 			}
 		}
-		if !r.applies(*sum, exc) {
+		if !r.applies(*sum, exc) || r.needCategory != "" && !hasCategory(st.frames, r.needCategory) {
 			continue
 		}
 		hits = hits[:0]
@@ -198,4 +198,13 @@ func (l *ruleList) scan(st *matchState, sum *stackSummary, exc *Exception, hits 
 		}
 	}
 	return hits
+}
+
+func hasCategory(frames []Frame, c string) bool {
+	for i := range frames {
+		if frames[i].Category == c {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -102,5 +103,29 @@ func TestIndexMatchesPlainScan(t *testing.T) {
 			plainScan = false
 			require.Equal(t, plain, fast, "%s: stack %d: %+v", id, i, stack)
 		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	base, err := Base("all-platforms:2026-01-20")
+	require.NoError(t, err)
+	stacks := randomStacks(t, base, 200)
+	want := make([]runResult, len(stacks))
+	for i, st := range stacks {
+		want[i] = runAll(base, st, Exception{})
+	}
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i, st := range stacks {
+				if got := runAll(base, st, Exception{}); !assert.Equal(t, want[i], got) {
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
 	}
 }

@@ -36,6 +36,9 @@ type ruleSet struct {
 // what it reads back, which drops `other` from family lists and turns app
 // values into 1 or 0 (case-insensitively, so app:YES works here although
 // it would not in a built-in file). Hints label these rules "custom".
+//
+// Parsing builds matchers and an index; do it once per rule text (say, per
+// project configuration) and share the result.
 func Parse(text string) (*Rules, error) {
 	return parse(text, true)
 }

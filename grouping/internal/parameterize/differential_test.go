@@ -2,6 +2,7 @@ package parameterize
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -86,6 +87,32 @@ func generate(seed uint64, n int) []string {
 	return out
 }
 
+// repetitive builds strings of repeated short units ("a.", "1:", "ab-",
+// "=", "'"...), the shapes where a matcher's failure carries over to later
+// starts and the scanner skips them.
+func repetitive(seed uint64, n int) []string {
+	rng := rand.New(rand.NewPCG(seed, 0x7e9))
+	units := []string{"a", "b", "x", "Z", "1", "0", "9", "-", "_", ".", "@", "com", "io", "COM", "Com",
+		"=", "'", `"`, "ms", "s", " ", "ab-", "a.", "1.", "1:", "::", "f", "e", "é", "٣", "x.com", "-1"}
+	tails := []string{"", ".com", "@x.io", " 10ms", "=true", "'", "1.5s", "Z"}
+	heads := []string{"", "x", "-", "@", "="}
+	out := make([]string, 0, n)
+	for range n {
+		u := make([]string, 1+rng.IntN(4))
+		for i := range u {
+			u[i] = units[rng.IntN(len(units))]
+		}
+		var b strings.Builder
+		b.WriteString(heads[rng.IntN(len(heads))])
+		for range []int{1, 2, 5, 20, 40, 70}[rng.IntN(6)] * len(u) {
+			b.WriteString(u[rng.IntN(len(u))])
+		}
+		b.WriteString(tails[rng.IntN(len(tails))])
+		out = append(out, b.String())
+	}
+	return out
+}
+
 // TestDifferential holds the scanner to the regexp2 oracle on a generated
 // corpus. Every difference is a bug in one of them; both were also checked
 // against CPython's re running Sentry's pattern text on the same kind of
@@ -97,7 +124,7 @@ func TestDifferential(t *testing.T) {
 	}
 	o := sharedOracle(t)
 	fails := 0
-	for _, s := range generate(1, n) {
+	for _, s := range append(generate(1, n), repetitive(1, n/10)...) {
 		s = validUTF8(s)
 		if got, want := Parameterize(s), o.replace(t, s); got != want {
 			t.Errorf("Parameterize(%q)\n got %q\nwant %q", s, got, want)
@@ -163,4 +190,29 @@ func TestNoAllocation(t *testing.T) {
 		require.Zero(t, testing.AllocsPerRun(100, func() { Parameterize(s) }), "input %q", s)
 	}
 	require.Equal(t, 1.0, testing.AllocsPerRun(100, func() { Parameterize("error 42") }))
+}
+
+// TestTLDsMatchSource keeps the hostname matcher's TLD table in step with
+// the pattern text it stands for.
+func TestTLDsMatchSource(t *testing.T) {
+	var src string
+	for _, p := range sentry2026.patterns {
+		if p.name == "hostname" {
+			src = p.source
+		}
+	}
+	lower := regexp.MustCompile(`\((com\|[a-z|]+)\)`).FindStringSubmatch(src)
+	upper := regexp.MustCompile(`\((COM\|[A-Z|]+)\)`).FindStringSubmatch(src)
+	require.Len(t, lower, 2)
+	require.Len(t, upper, 2)
+	require.Equal(t, strings.ToUpper(lower[1]), upper[1])
+	names := strings.Split(lower[1], "|")
+	require.Len(t, tlds, len(names))
+	for _, n := range names {
+		require.True(t, isTLD(n), n)
+		require.True(t, isTLD(strings.ToUpper(n)), n)
+		if len(n) > 1 {
+			require.False(t, isTLD(strings.ToUpper(n[:1])+n[1:]), "mixed case %s", n)
+		}
+	}
 }

@@ -55,45 +55,51 @@ const (
 	numScans
 )
 
-// run calls the matcher id at p.
-func run(id scanID, s string, p int) int {
+// run calls the matcher id at p. On failure, until says how far the
+// failure carries: every start after p and before until fails the same
+// way, which keeps long runs of the same kind linear (without it a
+// 4000-digit number or a.a.a.a... costs quadratic time, as it does in
+// Python).
+func run(id scanID, s string, p int) (end, until int) {
 	switch id {
 	case scanEmail:
 		return matchEmail(s, p)
-	case scanURL:
-		return matchURL(s, p)
 	case scanHostname:
 		return matchHostname(s, p)
-	case scanIP:
-		return matchIP(s, p)
-	case scanTraceparent:
-		return matchTraceparent(s, p)
-	case scanUUID:
-		return matchUUID(s, p)
-	case scanSHA1:
-		return matchSHA1(s, p)
-	case scanMD5:
-		return matchMD5(s, p)
-	case scanDate:
-		return matchDate(s, p)
 	case scanDuration:
 		return matchDuration(s, p)
+	case scanURL:
+		end = matchURL(s, p)
+	case scanIP:
+		end = matchIP(s, p)
+	case scanTraceparent:
+		end = matchTraceparent(s, p)
+	case scanUUID:
+		end = matchUUID(s, p)
+	case scanSHA1:
+		end = matchSHA1(s, p)
+	case scanMD5:
+		end = matchMD5(s, p)
+	case scanDate:
+		end = matchDate(s, p)
 	case scanSwiftTxnID:
-		return matchSwiftTxnID(s, p)
+		end = matchSwiftTxnID(s, p)
 	case scanHex:
-		return matchHex(s, p)
+		end = matchHex(s, p)
 	case scanGitSHA:
-		return matchGitSHA(s, p)
+		end = matchGitSHA(s, p)
 	case scanFloat:
-		return matchFloat(s, p)
+		end = matchFloat(s, p)
 	case scanInt:
-		return matchInt(s, p)
+		end = matchInt(s, p)
 	case scanQuotedStr:
-		return matchQuotedStr(s, p)
+		end = matchQuotedStr(s, p)
 	case scanBool:
-		return matchBool(s, p)
+		end = matchBool(s, p)
+	default:
+		end = -1
 	}
-	return -1
+	return end, p + 1
 }
 
 // What precedes a position decides which patterns can start there: most
@@ -231,9 +237,7 @@ type scanner struct {
 	// looked at, or len(s) when there is none.
 	nextAt int
 	// until[i]: pattern i is known to fail at every position before this
-	// offset (from where it last failed on). This keeps long runs linear:
-	// without it a 4000-digit number or a.a.a.a... costs quadratic time,
-	// as it does in Python.
+	// offset (see run).
 	until [maxPatterns]int
 }
 
@@ -275,11 +279,11 @@ func (sc *scanner) next(from int) (start, end, pat int) {
 			if at < sc.until[i] {
 				continue
 			}
-			id := c.ids[i]
-			if e := run(id, s, at); e >= 0 {
+			e, until := run(c.ids[i], s, at)
+			if e >= 0 {
 				return at, e, i
 			}
-			sc.until[i] = failSpan(id, s, at)
+			sc.until[i] = until
 		}
 	}
 	return -1, -1, -1
@@ -295,32 +299,6 @@ func (sc *scanner) atAhead(p int) bool {
 		}
 	}
 	return sc.nextAt < len(sc.s)
-}
-
-// failSpan says how far a failure of pattern id at p carries: every start
-// after p and before the returned offset fails the same way.
-func failSpan(id scanID, s string, p int) int {
-	switch id {
-	case scanEmail:
-		// A later start in the same run of local-part characters reaches
-		// the same end of the run.
-		i := p
-		for i < len(s) && emailLocal[s[i]] {
-			i++
-		}
-		return i
-	case scanHostname:
-		if _, broken := hostnameChain(s, p); broken > p {
-			return broken
-		}
-	case scanDuration:
-		// Inside a digit run only the second alternative (no \b) can
-		// start, and it reaches the same end of the run.
-		if end, n := digitRun(s, p); n > 0 {
-			return end
-		}
-	}
-	return p + 1
 }
 
 func (c *compiled) replace(s string) string {

@@ -23,12 +23,15 @@ type patternSet struct {
 	patterns []pattern
 }
 
-// sentry2026 is the list of getsentry/sentry src/sentry/grouping/
-// parameterization.py as of spring 2026 (traceparent, swift_txn_id,
-// git_sha, 4-6 and 8-128 character hex, signed ints only outside words,
-// 12- and 24-hour clock times). Sentry applies it to both grouping configs
-// in use (newstyle:2023-01-11 and newstyle:2026-01-20): the patterns are
-// not versioned by config upstream.
+// sentry2026 is DEFAULT_PARAMETERIZATION_REGEXES of getsentry/sentry
+// src/sentry/grouping/parameterization.py as of spring 2026: traceparent,
+// swift_txn_id, git_sha, hex of 4-6 and 8-128 characters in one case,
+// signed ints only outside words and at most 7 digits, 12- and 24-hour
+// clock times. Sentry applies it to both grouping configs in use
+// (newstyle:2023-01-11 and newstyle:2026-01-20): the patterns are not
+// versioned by config upstream. Later changes known only from their
+// descriptions (ints and hex next to underscores; bounded duration and
+// email patterns with an input length cap) would be a new set.
 var sentry2026 = patternSet{
 	version: "2026-04",
 	patterns: []pattern{

@@ -7,9 +7,10 @@ import (
 
 // Matchers for the patterns other than ip and date. Each takes the text and
 // a start offset p and returns the end of the match Python's re would find
-// at p for that one pattern, or -1. "Deterministic" below means that the
-// pattern's backtracking can only ever succeed along one path, so the
-// matcher can follow that path without backtracking.
+// at p for that one pattern, or -1. Most elements of these patterns are
+// followed by something they cannot match themselves (a digit run by ".",
+// a hex run by \b), so backtracking could never find a second path; the
+// matchers follow the one path there is.
 
 // emailLocal is the class of the part before "@".
 var emailLocal = byteSet("a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-")
@@ -35,15 +36,20 @@ func byteSet(body string) (t [256]bool) {
 
 // email: the local-part class cannot contain "@", so the greedy run has to
 // end exactly at the "@"; the domain runs are greedy with nothing after.
-func matchEmail(s string, p int) int {
+// A failure carries to the end of the local-part run: a later start in it
+// reaches the same end.
+func matchEmail(s string, p int) (end, until int) {
 	i := p
 	for i < len(s) && emailLocal[s[i]] {
 		i++
 	}
 	if i == p || i >= len(s) || s[i] != '@' {
-		return -1
+		return -1, max(i, p+1)
 	}
-	return emailDomainEnd(s, i+1)
+	if end = emailDomainEnd(s, i+1); end < 0 {
+		return -1, i
+	}
+	return end, 0
 }
 
 // emailDomainEnd matches [a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)* at i.
@@ -160,18 +166,13 @@ func isTLD(w string) bool {
 // characters (at most 63). The lazy +? tries the TLD after every label,
 // and because a TLD is all letters and must be followed by \b, only the
 // TLD equal to the complete word after the dot can match.
-func matchHostname(s string, p int) int {
+//
+// A failure carries to the start of the label that broke the chain: a
+// later start before it walks the same labels to the same break.
+func matchHostname(s string, p int) (end, until int) {
 	if !boundary(s, p) {
-		return -1
+		return -1, p + 1
 	}
-	end, _ := hostnameChain(s, p)
-	return end
-}
-
-// hostnameChain follows the labels from p. On failure it also returns the
-// start of the label that broke the chain: a start between p and there
-// walks the same labels to the same break, so it fails too.
-func hostnameChain(s string, p int) (end, broken int) {
 	i := p
 	for {
 		j := i
@@ -179,7 +180,7 @@ func hostnameChain(s string, p int) (end, broken int) {
 			j++
 		}
 		if j == i || j-i > 63 || j >= len(s) || s[j] != '.' {
-			return -1, i
+			return -1, max(i, p+1)
 		}
 		i = j + 1
 		k := i
@@ -187,7 +188,7 @@ func hostnameChain(s string, p int) (end, broken int) {
 			k++
 		}
 		if k > i && !wordAt(s, k) && isTLD(s[i:k]) {
-			return k, -1
+			return k, 0
 		}
 	}
 }
@@ -278,28 +279,29 @@ func matchMD5(s string, p int) int  { return hexWord(s, p, 32) }
 //
 // Verbose mode makes this two alternatives: "\b(\d+ms)" with no boundary
 // after, and "(\d+(\.\d+)?s)\b" with no boundary before, which can start in
-// the middle of a word.
-func matchDuration(s string, p int) int {
+// the middle of a word. A failure carries to the end of the digit run:
+// inside it \b fails and the second alternative reaches the same end.
+func matchDuration(s string, p int) (end, until int) {
 	end, n := digitRun(s, p)
 	if n == 0 {
-		return -1
+		return -1, p + 1
 	}
 	if boundary(s, p) {
 		if i := lit(s, end, "ms"); i >= 0 {
-			return i
+			return i, 0
 		}
 	}
 	if i := char(s, end, '.'); i >= 0 {
 		if e, m := digitRun(s, i); m > 0 {
 			if e = char(s, e, 's'); e >= 0 && !wordAt(s, e) {
-				return e
+				return e, 0
 			}
 		}
 	}
 	if i := char(s, end, 's'); i >= 0 && !wordAt(s, i) {
-		return i
+		return i, 0
 	}
-	return -1
+	return -1, end
 }
 
 // swift_txn_id: (\btx[0-9a-f]{21}-[0-9a-f]{10}\S*)
