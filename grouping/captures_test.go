@@ -1,6 +1,9 @@
 package grouping_test
 
 import (
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -115,5 +118,42 @@ func TestCapturedEvents(t *testing.T) {
 				assert.NotEqual(t, ha, hb, "%s and %s are different failures", a, b)
 			}
 		}
+	}
+}
+
+// TestGroupConcurrently shares one Config between goroutines, as a server
+// does: the results equal the sequential ones (run with -race).
+func TestGroupConcurrently(t *testing.T) {
+	cfg, err := grouping.NewConfig(grouping.DefaultConfig)
+	require.NoError(t, err)
+	events := capturedEvents(t)
+	want := make([][]string, len(events))
+	for i, e := range events {
+		ev, err := protocol.DecodeEvent(e.payload)
+		require.NoError(t, err)
+		want[i] = cfg.Group(ev).Hashes
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for round := range 20 {
+				i := (g + round) % len(events)
+				ev, err := protocol.DecodeEvent(events[i].payload)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got := cfg.Group(ev).Hashes; !slices.Equal(got, want[i]) {
+					errs <- fmt.Errorf("%s: %v, want %v", events[i].name, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -115,8 +115,18 @@ func removeNonStacktraceVariants(vs variantComponents) {
 // stacktraceVariants is Sentry's stacktrace delegate: one component per
 // variant, "app" (priority) and "system".
 func (r *run) stacktraceVariants(st *stacktrace, exc *exception) variantComponents {
-	app := r.singleStacktrace(st, exc, "app")
-	sys := r.singleStacktrace(st, exc, "system")
+	// A frame's component is the same in both variants until the variant
+	// and the stack trace rules have their say, so it is built once.
+	states := r.frames[st.index]
+	frames := make([]Component, len(st.frames))
+	for i, f := range st.frames {
+		frames[i] = *r.frameComponent(f, states[i].InApp != nil && *states[i].InApp)
+		if i > 0 && isRecursion(f, st.frames[i-1]) {
+			frames[i].ignore("ignored due to recursion")
+		}
+	}
+	app := r.singleStacktrace(st, frames, exc, "app")
+	sys := r.singleStacktrace(st, frames, exc, "system")
 
 	// Sentry tallies the frames of the system variant, the only one in
 	// which system frames can contribute.
@@ -149,16 +159,16 @@ func (r *run) stacktraceVariants(st *stacktrace, exc *exception) variantComponen
 	return variantComponents{{"app", true, app}, {"system", false, sys}}
 }
 
-func (r *run) singleStacktrace(st *stacktrace, exc *exception, variant string) *Component {
+// singleStacktrace builds one variant's stack trace component from the
+// frames' shared components.
+func (r *run) singleStacktrace(st *stacktrace, frames []Component, exc *exception, variant string) *Component {
 	states := r.frames[st.index]
-	comps := make([]*Component, len(st.frames))
-	for i, f := range st.frames {
-		inApp := states[i].InApp != nil && *states[i].InApp
-		c := r.frameComponent(f, inApp)
-		if i > 0 && isRecursion(f, st.frames[i-1]) {
-			c.ignore("ignored due to recursion")
-		}
-		if variant == "app" && !inApp {
+	comps := make([]*Component, len(frames))
+	nodes := make([]Component, len(frames))
+	for i := range frames {
+		nodes[i] = frames[i]
+		c := &nodes[i]
+		if variant == "app" && !c.InApp {
 			c.Contributes = false
 		}
 		comps[i] = c
@@ -237,16 +247,17 @@ func (r *run) singleException(x *exception) variantComponents {
 		sts = variantComponents{{"app", true, &Component{ID: "stacktrace"}}}
 	}
 
+	normalized := ""
+	if x.hasValue {
+		normalized = parameterize.NormalizeMessage(x.value)
+	}
 	out := make(variantComponents, 0, len(sts))
 	for _, sv := range sts {
 		value := &Component{ID: "value"}
-		if x.hasValue {
-			normalized := parameterize.NormalizeMessage(x.value)
-			if normalized != "" {
-				value = newLeaf("value", normalized)
-				if normalized != x.value {
-					value.Hint = "stripped event-specific values"
-				}
+		if normalized != "" {
+			value = newLeaf("value", normalized)
+			if normalized != x.value {
+				value.Hint = "stripped event-specific values"
 			}
 		}
 		if sv.c.Contributes && value.Contributes {
