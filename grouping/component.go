@@ -3,7 +3,6 @@ package grouping
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"hash"
 	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -27,6 +26,8 @@ type Component struct {
 	InApp    bool
 	Children []*Component
 	Value    Value
+
+	hash string // see hashOf
 }
 
 // A Value is the primitive a leaf component holds. Sentry hashes its str():
@@ -99,20 +100,20 @@ func (c *Component) setValue(s, hint string) {
 // contribute.
 func (c *Component) hasValue() bool { return c.Value.Kind != NoValue }
 
-// writeValues feeds the primitives of c's contributing branches to h, in
-// order and without separators, as Sentry's iter_values and
-// hash_from_values do.
-func (c *Component) writeValues(h hash.Hash) {
+// appendValues appends the primitives of c's contributing branches to b,
+// in order and without separators: what Sentry's iter_values feeds to
+// md5 in hash_from_values.
+func (c *Component) appendValues(b []byte) []byte {
 	if !c.Contributes {
-		return
+		return b
 	}
 	if c.Value.Kind != NoValue {
-		h.Write([]byte(c.Value.hashText()))
-		return
+		return append(b, c.Value.hashText()...)
 	}
 	for _, ch := range c.Children {
-		ch.writeValues(h)
+		b = ch.appendValues(b)
 	}
+	return b
 }
 
 // Values returns the primitives that feed the hash, in order: those of
@@ -137,23 +138,30 @@ func (c *Component) Values() []string {
 }
 
 // hashOf returns the md5 hex of c's values, or "" when c does not
-// contribute.
+// contribute. The hash is kept: grouping switches nodes off as strategies
+// and variants give way, but never changes what lies below a node whose
+// hash was taken, and a node switched off has no hash.
 func (c *Component) hashOf() string {
 	if !c.Contributes {
 		return ""
 	}
-	h := md5.New()
-	c.writeValues(h)
-	return hex.EncodeToString(h.Sum(nil))
+	if c.hash == "" {
+		var buf [1024]byte
+		sum := md5.Sum(c.appendValues(buf[:0]))
+		c.hash = hex.EncodeToString(sum[:])
+	}
+	return c.hash
 }
 
 // md5Hex is Sentry's hash_from_values over strings.
 func md5Hex(values ...string) string {
-	h := md5.New()
+	var buf [1024]byte
+	b := buf[:0]
 	for _, v := range values {
-		h.Write([]byte(v))
+		b = append(b, v...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := md5.Sum(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // find returns the first descendant with the id in a depth-first walk;

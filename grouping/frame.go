@@ -60,12 +60,13 @@ func basename(s string) string {
 	return s
 }
 
-func filenameComponent(absPath, filename, plat string) *Component {
+func filenameComponent(c *Component, absPath, filename, plat string) {
+	c.ID = "filename"
 	if filename == "" {
-		return &Component{ID: "filename"}
+		return
 	}
 	name := pyLower(basename(filename))
-	c := newLeaf("filename", name)
+	c.setValue(name, "")
 	switch {
 	case hasURLOrigin(absPath, false):
 		c.ignore("ignored because frame points to a URL")
@@ -78,14 +79,14 @@ func filenameComponent(absPath, filename, plat string) *Component {
 			c.setValue(n, "cleaned javassist parts")
 		}
 	}
-	return c
 }
 
-func moduleComponent(absPath, module, plat string) *Component {
+func moduleComponent(c *Component, absPath, module, plat string) {
+	c.ID = "module"
 	if module == "" {
-		return &Component{ID: "module"}
+		return
 	}
-	c := newLeaf("module", module)
+	c.setValue(module, "")
 	switch plat {
 	case "javascript":
 		if strings.Contains(module, "/") && absPath != "" && strings.HasSuffix(absPath, module) {
@@ -110,10 +111,10 @@ func moduleComponent(absPath, module, plat string) *Component {
 			}
 		}
 	}
-	return c
 }
 
-func functionComponent(function, rawFunction, plat string, sourcemap, contextLineAvailable bool, trim func(string, string) string) *Component {
+func functionComponent(c *Component, function, rawFunction, plat string, sourcemap, contextLineAvailable bool, trim func(string, string) string) {
+	c.ID = "function"
 	var fn string
 	if plat == "csharp" {
 		fn = rawFunction
@@ -130,9 +131,9 @@ func functionComponent(function, rawFunction, plat string, sourcemap, contextLin
 		}
 	}
 	if fn == "" {
-		return &Component{ID: "function"}
+		return
 	}
-	c := newLeaf("function", fn)
+	c.setValue(fn, "")
 	switch fam := platform.FamilyOf(plat); {
 	case plat == "ruby":
 		if strings.HasPrefix(fn, "block ") {
@@ -167,21 +168,20 @@ func functionComponent(function, rawFunction, plat string, sourcemap, contextLin
 			c.ignore("ignored because sourcemap used and context line available")
 		}
 	}
-	return c
 }
 
-func contextLineComponent(line, absPath, function, plat string) *Component {
+func contextLineComponent(c *Component, line, absPath, function, plat string) {
+	c.ID = "context_line"
 	collapsed := strings.Join(pyFields(line), " ")
 	if collapsed == "" {
-		return &Component{ID: "context_line"}
+		return
 	}
-	c := newLeaf("context_line", collapsed)
+	c.setValue(collapsed, "")
 	if utf8.RuneCountInString(line) > 120 {
 		c.ignore("ignored because line is too long")
 	} else if platform.FamilyOf(plat) == platform.JavaScript && function == "" && hasURLOrigin(absPath, true) {
 		c.ignore("ignored because file path is a URL and function name is missing")
 	}
-	return c
 }
 
 // pyFields splits on whitespace as Python's str.split() does, which also
@@ -202,28 +202,37 @@ func pyLower(s string) string {
 	return strings.ToLower(s)
 }
 
+// frameParts holds a frame component's children, allocated together.
+type frameParts struct {
+	module, filename, function, contextLine Component
+	children                                [4]*Component
+}
+
 // frameComponent is Sentry's frame:v1 strategy.
-func (r *run) frameComponent(f *frame, inApp bool) *Component {
+func (r *run) frameComponent(f *frame, inApp bool) Component {
 	plat := f.platform
 	if plat == "" {
 		plat = r.ev.platform
 	}
-	filename := filenameComponent(f.absPath, f.filename, plat)
-	module := moduleComponent(f.absPath, f.module, plat)
+	p := new(frameParts)
+	module, filename, function := &p.module, &p.filename, &p.function
+	filenameComponent(filename, f.absPath, f.filename, plat)
+	moduleComponent(module, f.absPath, f.module, plat)
 	if module.Contributes && filename.Contributes {
 		filename.ignore("ignored because module takes precedence")
 	}
 	var ctxLine *Component
 	if line := r.contextLine(f); line != "" && isContextLinePlatform(plat) {
-		ctxLine = contextLineComponent(line, f.absPath, f.function, plat)
+		ctxLine = &p.contextLine
+		contextLineComponent(ctxLine, line, f.absPath, f.function, plat)
 	}
-	function := functionComponent(f.function, f.rawFunction, plat, f.sourcemap, ctxLine != nil && ctxLine.Contributes, trimFunction)
-	children := []*Component{module, filename, function}
+	functionComponent(function, f.function, f.rawFunction, plat, f.sourcemap, ctxLine != nil && ctxLine.Contributes, trimFunction)
+	p.children = [4]*Component{module, filename, function, ctxLine}
+	children := p.children[:3]
 	if ctxLine != nil {
-		children = append(children, ctxLine)
+		children = p.children[:4]
 	}
-	c := newNode("frame", children...)
-	c.InApp = inApp
+	c := Component{ID: "frame", Children: children, Contributes: anyContributes(children), InApp: inApp}
 
 	if platform.FamilyOf(plat) == platform.JavaScript {
 		fn := f.rawFunction

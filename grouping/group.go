@@ -378,11 +378,30 @@ func (r *run) strategyVariants() []*Variant {
 					break
 				}
 			}
-			v.Hash = c.hashOf()
+			if only := onlyContributingChild(c); only != nil {
+				v.Hash = only.hashOf() // the root's values, hashed already
+			} else {
+				v.Hash = c.hashOf()
+			}
 		}
 		out = append(out, v)
 	}
 	return out
+}
+
+// onlyContributingChild returns a root's only contributing child, whose
+// values are the root's, or nil.
+func onlyContributingChild(root *Component) *Component {
+	var one *Component
+	for _, c := range root.Children {
+		if c.Contributes {
+			if one != nil {
+				return nil
+			}
+			one = c
+		}
+	}
+	return one
 }
 
 func joinSlash(names []string) string {

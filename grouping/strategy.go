@@ -120,7 +120,7 @@ func (r *run) stacktraceVariants(st *stacktrace, exc *exception) variantComponen
 	states := r.frames[st.index]
 	frames := make([]Component, len(st.frames))
 	for i, f := range st.frames {
-		frames[i] = *r.frameComponent(f, states[i].InApp != nil && *states[i].InApp)
+		frames[i] = r.frameComponent(f, states[i].InApp != nil && *states[i].InApp)
 		if i > 0 && isRecursion(f, st.frames[i-1]) {
 			frames[i].ignore("ignored due to recursion")
 		}

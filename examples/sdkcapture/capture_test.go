@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/sentrywire/sentrywire/dsn"
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/grouping"
 )
 
 // update rewrites the committed captures under envelope/testdata/sdk. Without
@@ -143,6 +145,9 @@ func checkItems(t *testing.T, env *envelope.Envelope) {
 			assert.NoError(t, err, "item %d (%s) does not decode", i, typ)
 			assert.Empty(t, warnings, "item %d (%s) decodes with warnings", i, typ)
 			assert.NotNil(t, v, "item %d (%s)", i, typ)
+			if ev, ok := v.(*protocol.Event); ok && typ == envelope.TypeEvent {
+				checkGrouping(t, i, ev)
+			}
 		}
 		if !slices.Contains(jsonItemTypes, typ) {
 			continue
@@ -164,6 +169,30 @@ func checkItems(t *testing.T, env *envelope.Envelope) {
 		}
 		require.NoError(t, json.Unmarshal(p, &c, json.RejectUnknownMembers(false)), "container item %d (%s)", i, typ)
 		assert.EqualValues(t, len(c.Items), n, "item_count of container item %d (%s)", i, typ)
+	}
+}
+
+// groupingConfigs are Sentry's two grouping configs, compiled once.
+var groupingConfigs = sync.OnceValue(func() []*grouping.Config {
+	var cs []*grouping.Config
+	for _, id := range []string{grouping.Newstyle2026, grouping.Newstyle2023} {
+		c, err := grouping.NewConfig(id)
+		if err != nil {
+			panic(err)
+		}
+		cs = append(cs, c)
+	}
+	return cs
+})
+
+// checkGrouping groups an error or message event the SDK sent live under
+// both configs: it groups by what it says, never into the fallback.
+func checkGrouping(t *testing.T, i int, ev *protocol.Event) {
+	t.Helper()
+	for _, res := range grouping.GroupAll(ev, groupingConfigs()...) {
+		if assert.NotEmpty(t, res.Hashes, "item %d groups under %s", i, res.Config) {
+			assert.Nil(t, res.Variant("fallback"), "item %d groups into the fallback under %s:\n%s", i, res.Config, res.Explain())
+		}
 	}
 }
 
