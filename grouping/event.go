@@ -303,10 +303,14 @@ func newStacktrace(st *protocol.Stacktrace) *stacktrace {
 	if len(frames) > maxFrames {
 		frames = frames[len(frames)-maxFrames:]
 	}
-	out := &stacktrace{frames: make([]*frame, len(frames))}
+	out := &stacktrace{frames: make([]*frame, 0, len(frames))}
 	backing := make([]frame, len(frames))
 	for i := range frames {
 		f := &frames[i]
+		if isNullFrame(f) {
+			// Sentry skips null frames; protocol decodes them as empty.
+			continue
+		}
 		nf := &backing[i]
 		*nf = frame{
 			function:    relayTrim(f.Function, 256, 20),
@@ -337,9 +341,20 @@ func newStacktrace(st *protocol.Stacktrace) *stacktrace {
 			nf.function = ""
 		}
 		normalizeFramePaths(nf)
-		out.frames[i] = nf
+		out.frames = append(out.frames, nf)
+	}
+	if len(out.frames) == 0 {
+		return nil
 	}
 	return out
+}
+
+func isNullFrame(f *protocol.Frame) bool {
+	return f.Function == "" && f.RawFunction == "" && f.Symbol == "" && f.Module == "" && f.Package == "" &&
+		f.Filename == "" && f.AbsPath == "" && f.Lineno == 0 && f.Colno == 0 && f.Platform == "" &&
+		f.ContextLine == "" && f.InApp == nil && f.InstructionAddr == nil && f.SymbolAddr == nil &&
+		f.ImageAddr == nil && len(f.Data) == 0 && len(f.Vars) == 0 && len(f.Other) == 0 &&
+		len(f.PreContext) == 0 && len(f.PostContext) == 0
 }
 
 // maxFrames is how many frames of a stack trace Relay keeps: the newest,
