@@ -283,27 +283,13 @@ func (r *run) crashFrame() *frame {
 
 // expandTitle fills the variables of a fingerprinting rule's title.
 func (r *run) expandTitle(t string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(t, "{{")
-		if i < 0 {
-			break
+	return fingerprint.ExpandTemplate(t, func(name string) (string, bool) {
+		if v, ok := r.variable(name); ok {
+			return v, true
 		}
-		j := strings.Index(t[i:], "}}")
-		if j < 0 {
-			break
+		if r.cfg.legacyUnknownVariables {
+			return "", false
 		}
-		name := strings.TrimSpace(t[i+2 : i+j])
-		b.WriteString(t[:i])
-		if v, ok := r.variable(name); ok && name != "" && !strings.ContainsAny(name, " \t\n") {
-			b.WriteString(v)
-		} else if !r.cfg.legacyUnknownVariables && name != "" && !strings.ContainsAny(name, " \t\n") {
-			b.WriteString("<unrecognized-variable-" + name + ">")
-		} else {
-			b.WriteString(t[i : i+j+2])
-		}
-		t = t[i+j+2:]
-	}
-	b.WriteString(t)
-	return b.String()
+		return "<unrecognized-variable-" + name + ">", true
+	})
 }
