@@ -67,7 +67,12 @@ func TestCapturedEvents(t *testing.T) {
 		t.Run(ce.name, func(t *testing.T) {
 			ev, err := protocol.DecodeEvent(ce.payload)
 			require.NoError(t, err)
+			before, err := protocol.Marshal(ev)
+			require.NoError(t, err)
 			results := grouping.GroupAll(ev, configs...)
+			after, err := protocol.Marshal(ev)
+			require.NoError(t, err)
+			require.JSONEq(t, string(before), string(after), "grouping must not modify the caller's event")
 			for i, res := range results {
 				require.Equal(t, configs[i].ID(), res.Config)
 				require.NotEmpty(t, res.Hashes)
