@@ -442,7 +442,11 @@ func readOther(other map[string]jsontext.Value, e *event) {
 			e.csp = &csp{c.EffectiveDirective, c.ViolatedDirective, c.BlockedURI}
 		}
 	}
-	for key, dst := range map[string]**securityReport{"hpkp": &e.hpkp, "expectct": &e.expectCT, "expectstaple": &e.staple} {
+	for _, r := range [...]struct {
+		key string
+		dst **securityReport
+	}{{"hpkp", &e.hpkp}, {"expectct", &e.expectCT}, {"expectstaple", &e.staple}} {
+		key, dst := r.key, r.dst
 		if raw, ok := other[key]; ok {
 			var r struct {
 				Hostname string `json:"hostname"`

@@ -45,9 +45,15 @@ func (r *run) fingerprintEvent() *fingerprint.Event {
 	if e.hasLog && e.formatted != "" {
 		fe.Messages = append(fe.Messages, e.formatted)
 	}
-	for _, x := range e.exceptions {
-		fe.Exceptions = append(fe.Exceptions, fingerprint.Exception{Type: x.typ, Value: x.value})
+	fe.Exceptions = make([]fingerprint.Exception, len(e.exceptions))
+	n := 0
+	for i, x := range e.exceptions {
+		fe.Exceptions[i] = fingerprint.Exception{Type: x.typ, Value: x.value}
+		if x.stacktrace != nil {
+			n += len(x.stacktrace.frames)
+		}
 	}
+	fe.Frames = make([]fingerprint.Frame, 0, n)
 	for _, t := range e.tags {
 		fe.Tags = append(fe.Tags, fingerprint.Tag{Key: t.Key, Value: t.String()})
 	}
