@@ -2,9 +2,12 @@ package enhancement
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/glob"
 )
 
 // Realistic stack traces, outermost frame first, as SDKs of each platform
@@ -175,4 +178,66 @@ func TestBenchStacksClassify(t *testing.T) {
 		"cocoa":      "-+------++--", // system frameworks: category=system, then -app
 		"native":     "-???-?---",    // std::* -app; __cxa_throw and its callees -app
 	}, got)
+}
+
+// BenchmarkGlob compares the glob matcher with the regular expression
+// globset would build (run by Go's regexp) on the patterns of a built-in
+// rule file, each tried on realistic values.
+func BenchmarkGlob(b *testing.B) {
+	base, err := Base("all-platforms:2026-01-20")
+	require.NoError(b, err)
+	type pv struct {
+		g   *glob.Glob
+		ref *glob.Reference
+	}
+	var globs []pv
+	for _, r := range append(append([]*rule{}, base.all(classifierOf)...), base.all(contributesOf)...) {
+		for _, m := range r.frame {
+			if m.kind == fmField {
+				ref, err := glob.CompileReference(patternOf(r, m), m.g.Options())
+				require.NoError(b, err)
+				globs = append(globs, pv{m.g, ref})
+			}
+		}
+	}
+	values := []string{
+		"/usr/local/lib/python3.11/site-packages/django/core/handlers/base.py",
+		"http://localhost:3000/static/js/main.chunk.js",
+		"std::panicking::try::do_call",
+		"-[UIApplication sendEvent:]",
+		"org.springframework.web.servlet.FrameworkServlet",
+		"__pthread_start",
+	}
+	b.Run("hand", func(b *testing.B) {
+		for b.Loop() {
+			for _, g := range globs {
+				for _, v := range values {
+					g.g.Match(v)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(globs)*len(values)), "ns/match")
+	})
+	b.Run("regexp", func(b *testing.B) {
+		for b.Loop() {
+			for _, g := range globs {
+				for _, v := range values {
+					g.ref.Match(v)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(globs)*len(values)), "ns/match")
+	})
+}
+
+// patternOf recovers a matcher's pattern from the rule's display text.
+func patternOf(r *rule, m frameMatcher) string {
+	name := fieldNames[m.field] + ":"
+	for _, part := range strings.Split(r.display, " ") {
+		part = strings.TrimPrefix(strings.TrimPrefix(part, "["), "!")
+		if p, ok := strings.CutPrefix(part, name); ok {
+			return p
+		}
+	}
+	return ""
 }

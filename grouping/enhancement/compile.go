@@ -2,6 +2,9 @@ package enhancement
 
 import (
 	"strings"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/glob"
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // Families as bits, so that a family matcher is one AND.
@@ -94,6 +97,17 @@ func rustMatcherKind(key string) (matcherKind, bool) {
 	return matcherKind{}, false
 }
 
+// The glob options of Sentry's stack trace rules (ophio): path and
+// package patterns are path-like (literal separators, ASCII case folding,
+// backslashes as separators; normalizePath prepares their values),
+// everything else is matched as written. Neither sets DotNewline, since
+// ophio's regex has no s flag: "*" in other patterns, and "**" in any,
+// stop at a line break.
+var (
+	pathOptions  = glob.Options{LiteralSeparator: true, Fold: glob.FoldASCII, PathNormalize: true}
+	otherOptions = glob.Options{}
+)
+
 type frameMatcher struct {
 	kind    int
 	field   int
@@ -101,7 +115,7 @@ type frameMatcher struct {
 	offset  int // -1 caller, +1 callee
 	fams    uint8
 	want    bool // app:
-	g       *glob
+	g       *glob.Glob
 }
 
 // cost orders a rule's matchers so the cheap ones reject first; the
@@ -114,7 +128,7 @@ func (m *frameMatcher) cost() int {
 		return 1
 	case m.field == fieldCategory:
 		return 2
-	case m.g.exact:
+	case m.exact():
 		return 3
 	case m.field == fieldPath || m.field == fieldPackage:
 		return 5
@@ -122,10 +136,16 @@ func (m *frameMatcher) cost() int {
 	return 4
 }
 
+// exact reports whether the matcher's glob matches one literal value.
+func (m *frameMatcher) exact() bool {
+	_, ok := m.g.Literal()
+	return ok
+}
+
 type excMatcher struct {
 	field   int
 	negated bool
-	g       *glob
+	g       *glob.Glob
 }
 
 // A rule is one half of a source rule: the classifier half (±app,
@@ -164,7 +184,7 @@ func compileRustRule(rr rustRule) (*rule, error) {
 			neg = "!"
 		}
 		if kind.exception {
-			g, err := compileGlob(m.raw, false)
+			g, err := glob.Compile(m.raw, otherOptions)
 			if err != nil {
 				return nil, detail(ErrInvalidPattern, "invalid pattern %q for %s: %v", m.raw, excNames[kind.field], err)
 			}
@@ -189,7 +209,11 @@ func compileRustRule(rr rustRule) (*rule, error) {
 			}
 		case fmField:
 			name = fieldNames[kind.field]
-			g, err := compileGlob(m.raw, kind.field == fieldPath || kind.field == fieldPackage)
+			opts := otherOptions
+			if kind.field == fieldPath || kind.field == fieldPackage {
+				opts = pathOptions
+			}
+			g, err := glob.Compile(m.raw, opts)
 			if err != nil {
 				fm.kind = fmNever
 			}
@@ -205,8 +229,10 @@ func compileRustRule(rr rustRule) (*rule, error) {
 		frameDisplay = append(frameDisplay, d)
 		if fm.kind == fmField && !fm.negated && fm.field != fieldFunction {
 			r.needFields |= 1 << fm.field
-			if fm.field == fieldCategory && fm.g != nil && fm.g.exact {
-				r.needCategory = fm.g.lit
+			if fm.field == fieldCategory && fm.g != nil {
+				if lit, ok := fm.g.Literal(); ok {
+					r.needCategory = lit
+				}
 			}
 		}
 		switch {
@@ -263,7 +289,7 @@ func canonicalText(ms []srcMatcher, acts []srcAction) string {
 		}
 		b.WriteString(m.key)
 		b.WriteByte(':')
-		if pyNeedsQuotes(m.pattern) {
+		if needsQuotes(m.pattern) {
 			b.WriteString(`"` + m.pattern + `"`)
 		} else {
 			b.WriteString(m.pattern)
@@ -325,4 +351,12 @@ func encodedForm(ms []srcMatcher, acts []srcAction) (rustRule, string) {
 		back[i] = srcMatcher{key: m.key, pattern: py, negated: m.negated, offset: m.offset}
 	}
 	return rr, canonicalText(back, acts)
+}
+
+// needsQuotes reports whether Python's `pattern.split() != [pattern]`
+// holds, which is when Sentry quotes a pattern in a rule's canonical text:
+// the pattern is empty or contains whitespace (str.isspace's, which is
+// not the grammar's).
+func needsQuotes(s string) bool {
+	return s == "" || strings.ContainsFunc(s, pystr.IsSpace)
 }

@@ -111,8 +111,9 @@ func makeViews(frames []Frame) []frameView {
 }
 
 // normalizePath lowercases ASCII letters and turns '\' into '/', as Sentry
-// does before matching path and package, and also returns the value with a
-// leading '/' when it lacks one (one allocation serves both).
+// does before matching path and package (what pathOptions.Value does),
+// and also returns the value with a leading '/' when it lacks one, for
+// glob.MatchPath (one allocation serves both).
 func normalizePath(s string) (norm, slashed string) {
 	clean := s[0] == '/'
 	for i := 0; i < len(s) && clean; i++ {
@@ -167,15 +168,15 @@ func (m *frameMatcher) matches(st *matchState, idx int) bool {
 		switch m.field {
 		case fieldCategory:
 			c := st.frames[j].Category
-			r = c != "" && m.g.match(c)
+			r = c != "" && m.g.Match(c)
 		case fieldFunction:
-			r = m.g.match(v.function)
+			r = m.g.Match(v.function)
 		case fieldModule:
-			r = v.hasModule && m.g.match(v.module)
+			r = v.hasModule && m.g.Match(v.module)
 		case fieldPath:
-			r = v.hasPath && m.g.matchPath(v.path, v.pathSlash)
+			r = v.hasPath && m.g.MatchPath(v.path, v.pathSlash)
 		case fieldPackage:
-			r = v.hasPkg && m.g.matchPath(v.pkg, v.pkgSlash)
+			r = v.hasPkg && m.g.MatchPath(v.pkg, v.pkgSlash)
 		}
 	}
 	return r != m.negated
@@ -196,7 +197,7 @@ func (r *rule) matchFrame(st *matchState, idx int) bool {
 func (r *rule) matchException(exc *Exception) bool {
 	for i := range r.exc {
 		m := &r.exc[i]
-		if m.g.match(exc.field(m.field)) == m.negated {
+		if m.g.Match(exc.field(m.field)) == m.negated {
 			return false
 		}
 	}

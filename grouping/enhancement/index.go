@@ -90,11 +90,11 @@ func newRuleList(rules []*rule) ruleList {
 // frame must start with.
 func (r *rule) key() (field int, key string, ok bool) {
 	for _, m := range r.frame {
-		if m.kind != fmField || m.negated || m.offset != 0 || m.field == fieldCategory || m.g.lit == "" {
+		if m.kind != fmField || m.negated || m.offset != 0 || m.field == fieldCategory {
 			continue
 		}
-		if len(m.g.lit) > len(key) {
-			field, key, ok = m.field, m.g.lit, true
+		if p, _, _ := m.g.Literals(); len(p) > len(key) {
+			field, key, ok = m.field, p, true
 		}
 	}
 	return field, key, ok

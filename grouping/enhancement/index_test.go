@@ -18,7 +18,8 @@ func randomStacks(t *testing.T, rules *Rules, n int) [][]Frame {
 			for _, r := range l.rules {
 				for _, m := range r.frame {
 					if m.kind == fmField && m.field != fieldCategory && m.g != nil {
-						for _, lit := range []string{m.g.lit, m.g.needle, m.g.suffix} {
+						prefix, needle, suffix := m.g.Literals()
+						for _, lit := range []string{prefix, needle, suffix} {
 							if lit != "" {
 								keys[m.field] = append(keys[m.field], lit)
 							}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // This file is the first of Sentry's two parsers: the PEG grammar of
@@ -300,7 +302,7 @@ func (p *pyParser) frameMatcher(pos int) (srcMatcher, int, bool) {
 	}
 	// Sentry's visitor unescapes the argument before it looks the key up.
 	if quoted {
-		u, err := pyUnescape(arg)
+		u, err := pystr.Unescape(arg)
 		if err != nil {
 			p.semantic(argPos, detail(ErrInvalidValue, "Invalid escape in %s: %v", s[argPos:end], err))
 		}
@@ -341,7 +343,7 @@ func (p *pyParser) argument(pos int) (arg string, quoted bool, end int, ok bool)
 	i := pos
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		if pyIsSpace(r) {
+		if pystr.IsSpace(r) {
 			break
 		}
 		i += w
@@ -411,7 +413,7 @@ func (p *pyParser) action(pos int) (srcAction, int, bool) {
 		if name == "min-frames" {
 			a.kind = actMinFrames
 		}
-		n, valid, inRange := pyInt(val)
+		n, valid, inRange := pystr.Int(val)
 		switch {
 		case !valid:
 			p.semantic(valPos, detail(ErrInvalidValue, "Invalid value '%s' for '%s'", val, name))
@@ -421,4 +423,17 @@ func (p *pyParser) action(pos int) (srcAction, int, bool) {
 		a.n = n
 	}
 	return a, e, true
+}
+
+// firstInvalidUTF8 returns the offset of the first invalid UTF-8 byte in s,
+// or -1.
+func firstInvalidUTF8(s string) int {
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w == 1 {
+			return i
+		}
+		i += w
+	}
+	return -1
 }

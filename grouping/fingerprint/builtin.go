@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"sync"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // configs holds Sentry's built-in fingerprinting rules, unchanged: the
@@ -42,7 +44,7 @@ func loadBuiltins() (map[string]*Rules, error) {
 		if err != nil {
 			return nil, err
 		}
-		rs, err := Parse(pyRStrip(string(data)))
+		rs, err := Parse(pystr.RStrip(string(data)))
 		if err != nil {
 			return nil, fmt.Errorf("fingerprint: built-in rules %s: %w", f, err)
 		}

@@ -1,7 +1,9 @@
 package fingerprint
 
 import (
+	"github.com/sentrywire/sentrywire/grouping/internal/glob"
 	"github.com/sentrywire/sentrywire/grouping/internal/platform"
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // Event is what fingerprinting rules see of an event. Fill it from the
@@ -104,28 +106,33 @@ type field struct {
 
 func newField(s string, ok bool) field { return field{raw: s, ok: ok} }
 
-// form returns the value as a glob with these flags expects it. Matchers
-// use three flag sets: none, globIgnoreCase and globPath; any other set is
-// computed afresh.
-func (f *field) form(flags globFlags) string {
-	switch flags &^ globDoubleStar {
-	case 0:
+// form returns the value as a glob with these options expects it.
+// Matchers use three kinds of options: no folding, Python folding, and
+// Python folding with path normalization; anything else is computed
+// afresh.
+func (f *field) form(o glob.Options) string {
+	switch {
+	case o.Fold == glob.FoldNone && !o.PathNormalize:
 		return f.raw
-	case globIgnoreCase:
+	case o.Fold == glob.FoldPython && !o.PathNormalize:
 		if f.done&1 == 0 {
-			f.lower, f.done = valueForm(f.raw, globIgnoreCase), f.done|1
+			f.lower, f.done = o.Value(f.raw), f.done|1
 		}
 		return f.lower
-	case globIgnoreCase | globPathNormalize:
+	case o.Fold == glob.FoldPython && o.PathNormalize:
 		if f.done&2 == 0 {
-			f.path, f.done = valueForm(f.raw, globIgnoreCase|globPathNormalize), f.done|2
+			f.path, f.done = o.Value(f.raw), f.done|2
 		}
 		return f.path
 	}
-	return valueForm(f.raw, flags)
+	return o.Value(f.raw)
 }
 
-func (f *field) match(g *glob) bool { return f.ok && g.match(f.form(g.flags)) }
+// match reports whether the field is present and matches g; a nil g is a
+// pattern globset refused, which matches nothing.
+func (f *field) match(g *glob.Glob) bool {
+	return f.ok && g != nil && g.Match(f.form(g.Options()))
+}
 
 // Sentry's EventDatastore: the entity lists each kind of matcher tests,
 // built lazily, each at most once per Match.
@@ -166,7 +173,7 @@ func newState(ev *Event) *state {
 	st.logger = newField(ev.Logger, ev.Logger != "")
 	st.level = newField(ev.Level, ev.Level != "")
 	st.logOK = st.logger.ok || st.level.ok
-	st.release = newField(pyStrip(ev.Release), ev.Release != "")
+	st.release = newField(pystr.Strip(ev.Release), ev.Release != "")
 	return st
 }
 
@@ -175,7 +182,7 @@ func (st *state) getMessages() []field {
 		st.haveMessages = true
 		for _, m := range st.ev.Messages {
 			if m != "" {
-				st.messages = append(st.messages, newField(pyStrip(m), true))
+				st.messages = append(st.messages, newField(pystr.Strip(m), true))
 			}
 		}
 	}
@@ -189,7 +196,7 @@ func (st *state) getExceptions() []excInfo {
 		for i, e := range st.ev.Exceptions {
 			st.exceptions[i] = excInfo{
 				typ:   newField(e.Type, e.Type != "" || e.EmptyType),
-				value: newField(pyStrip(e.Value), e.Value != ""),
+				value: newField(pystr.Strip(e.Value), e.Value != ""),
 			}
 		}
 	}
@@ -242,7 +249,7 @@ func (st *state) getFrames() []frameInfo {
 func (st *state) getTag(key string) (field, bool) {
 	for i := len(st.ev.Tags) - 1; i >= 0; i-- {
 		if t := st.ev.Tags[i]; t.Key == key {
-			return newField(pyStrip(t.Value), t.Value != ""), true
+			return newField(pystr.Strip(t.Value), t.Value != ""), true
 		}
 	}
 	return field{}, false

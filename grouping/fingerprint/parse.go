@@ -3,6 +3,8 @@ package fingerprint
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // Parse compiles rules written in Sentry's fingerprinting syntax, one rule
@@ -154,7 +156,7 @@ func (p *parser) matcher(i int) (m Matcher, end int, err *SyntaxError, ok bool) 
 	}
 	i++
 	if s, next, qok := p.quoted(i); qok {
-		m.Pattern, i = pyUnescape(s), next
+		m.Pattern, i = pystr.UnescapeLenient(s), next
 	} else if next := p.nonSpace(i); next > i {
 		m.Pattern, i = p.text[i:next], next
 	} else {
@@ -222,20 +224,14 @@ func (p *parser) quoted(i int) (string, int, bool) {
 	return "", 0, false
 }
 
-// isGrammarSpace is \s in Sentry's grammar. Sentry's parser generator,
-// parsimonious, compiles its expressions with the regex module rather than
-// re, and there \s is Unicode's White_Space: Python's str.isspace without
-// the separators U+001C..U+001F.
-func isGrammarSpace(r rune) bool {
-	return isPySpace(r) && (r < 0x1c || r > 0x1f)
-}
-
 // nonSpace returns the end of the run of non-whitespace characters at i
-// (the grammar's \S+).
+// (the grammar's \S+). The grammar's \s is pystr.IsWhiteSpace, not
+// pystr.IsSpace: Sentry's parser generator, parsimonious, compiles its
+// expressions with the regex module rather than re.
 func (p *parser) nonSpace(i int) int {
 	for i < len(p.text) {
 		r, n := utf8.DecodeRuneInString(p.text[i:])
-		if isGrammarSpace(r) {
+		if pystr.IsWhiteSpace(r) {
 			break
 		}
 		i += n
@@ -248,7 +244,7 @@ func (p *parser) nonSpace(i int) int {
 func (p *parser) skipSpace(i int) int {
 	for i < len(p.text) {
 		r, n := utf8.DecodeRuneInString(p.text[i:])
-		if !isGrammarSpace(r) {
+		if !pystr.IsWhiteSpace(r) {
 			break
 		}
 		i += n
@@ -267,11 +263,11 @@ const (
 func (p *parser) fpArgument(i int) (kind argKind, key, value string, end int, ok bool) {
 	if k, next, kok := p.key(i); kok && next < len(p.text) && p.text[next] == '=' {
 		if s, next, qok := p.quoted(next + 1); qok {
-			return argAttribute, k, pyUnescape(s), next, true
+			return argAttribute, k, pystr.UnescapeLenient(s), next, true
 		}
 	}
 	if s, next, qok := p.quoted(i); qok {
-		return argValue, "", pyUnescape(s), next, true
+		return argValue, "", pystr.UnescapeLenient(s), next, true
 	}
 	if next, vok := p.unquotedNoComma(i); vok {
 		return argValue, "", p.text[i:next], next, true
@@ -300,7 +296,7 @@ func (p *parser) unquotedNoComma(i int) (int, bool) {
 	j := i
 	for j < len(t) {
 		r, n := utf8.DecodeRuneInString(t[j:])
-		if isGrammarSpace(r) || r == '{' || r == ',' {
+		if pystr.IsWhiteSpace(r) || r == '{' || r == ',' {
 			break
 		}
 		j += n

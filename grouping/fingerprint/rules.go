@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/glob"
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // Rules is a compiled, ordered list of fingerprinting rules. It is
@@ -115,7 +118,7 @@ func (r *Rule) Text() string {
 		b.WriteString(r.Attributes[k])
 		b.WriteByte('"')
 	}
-	return pyRStrip(b.String())
+	return pystr.RStrip(b.String())
 }
 
 // JSON returns Sentry's rule.to_json() as compact JSON with sorted keys,
@@ -268,36 +271,57 @@ type matcher struct {
 	kind    matcherKind
 	typ     matchType
 	negated bool
-	glob    *glob
-	choices []string // family, sdk: the comma-separated names
-	any     bool     // family, sdk: the list has "all"
-	app     int8     // app: -1 for a pattern that is no boolean, else 0 or 1
-	tag     string   // tags.<name>: the name
+	glob    *glob.Glob // nil for a pattern globset refuses
+	choices []string   // family, sdk: the comma-separated names
+	any     bool       // family, sdk: the list has "all"
+	app     int8       // app: -1 for a pattern that is no boolean, else 0 or 1
+	tag     string     // tags.<name>: the name
+}
+
+// Relay's is_glob_match options for each kind of matcher. Sentry always
+// passes allow_newline, lowercases (the Python way) for error.value,
+// message and level, and treats paths, packages and releases as paths:
+// literal separators, lowercasing, and backslashes as slashes.
+var (
+	plainGlob      = glob.Options{DotNewline: true}
+	ignoreCaseGlob = glob.Options{Fold: glob.FoldPython, DotNewline: true}
+	pathGlob       = glob.Options{LiteralSeparator: true, Fold: glob.FoldPython, PathNormalize: true, DotNewline: true}
+)
+
+// compileGlob compiles a matcher's pattern once, for every later match. A
+// pattern globset refuses gives nil, which never matches: Relay answers
+// false for it rather than failing the rule.
+func compileGlob(pattern string, o glob.Options) *glob.Glob {
+	g, err := glob.Compile(pattern, o)
+	if err != nil {
+		return nil
+	}
+	return g
 }
 
 func compileMatcher(m Matcher) *matcher {
 	cm := &matcher{negated: m.Negated}
 	switch m.Key {
 	case "type":
-		cm.kind, cm.typ, cm.glob = mkType, mtExceptions, compileGlob(m.Pattern, 0)
+		cm.kind, cm.typ, cm.glob = mkType, mtExceptions, compileGlob(m.Pattern, plainGlob)
 	case "value":
-		cm.kind, cm.typ, cm.glob = mkValue, mtExceptions, compileGlob(m.Pattern, globIgnoreCase)
+		cm.kind, cm.typ, cm.glob = mkValue, mtExceptions, compileGlob(m.Pattern, ignoreCaseGlob)
 	case "message":
-		cm.kind, cm.typ, cm.glob = mkMessage, mtToplevel, compileGlob(m.Pattern, globIgnoreCase)
+		cm.kind, cm.typ, cm.glob = mkMessage, mtToplevel, compileGlob(m.Pattern, ignoreCaseGlob)
 	case "logger":
-		cm.kind, cm.typ, cm.glob = mkLogger, mtLogInfo, compileGlob(m.Pattern, 0)
+		cm.kind, cm.typ, cm.glob = mkLogger, mtLogInfo, compileGlob(m.Pattern, plainGlob)
 	case "level":
-		cm.kind, cm.typ, cm.glob = mkLevel, mtLogInfo, compileGlob(m.Pattern, globIgnoreCase)
+		cm.kind, cm.typ, cm.glob = mkLevel, mtLogInfo, compileGlob(m.Pattern, ignoreCaseGlob)
 	case "module":
-		cm.kind, cm.typ, cm.glob = mkModule, mtFrames, compileGlob(m.Pattern, 0)
+		cm.kind, cm.typ, cm.glob = mkModule, mtFrames, compileGlob(m.Pattern, plainGlob)
 	case "function":
-		cm.kind, cm.typ, cm.glob = mkFunction, mtFrames, compileGlob(m.Pattern, 0)
+		cm.kind, cm.typ, cm.glob = mkFunction, mtFrames, compileGlob(m.Pattern, plainGlob)
 	case "path":
-		cm.kind, cm.typ, cm.glob = mkPath, mtFrames, compileGlob(m.Pattern, globPath)
+		cm.kind, cm.typ, cm.glob = mkPath, mtFrames, compileGlob(m.Pattern, pathGlob)
 	case "package":
-		cm.kind, cm.typ, cm.glob = mkPackage, mtFrames, compileGlob(m.Pattern, globPath)
+		cm.kind, cm.typ, cm.glob = mkPackage, mtFrames, compileGlob(m.Pattern, pathGlob)
 	case "release":
-		cm.kind, cm.typ, cm.glob = mkRelease, mtRelease, compileGlob(m.Pattern, globPath)
+		cm.kind, cm.typ, cm.glob = mkRelease, mtRelease, compileGlob(m.Pattern, pathGlob)
 	case "app":
 		cm.kind, cm.typ, cm.app = mkApp, mtFrames, boolFromString(m.Pattern)
 	case "family", "sdk":
@@ -308,7 +332,7 @@ func compileMatcher(m Matcher) *matcher {
 		cm.choices = strings.Split(m.Pattern, ",")
 		cm.any = slices.Contains(cm.choices, "all")
 	default: // tags.<name>
-		cm.kind, cm.typ, cm.glob = mkTag, mtTags, compileGlob(m.Pattern, 0)
+		cm.kind, cm.typ, cm.glob = mkTag, mtTags, compileGlob(m.Pattern, plainGlob)
 		cm.tag = strings.TrimPrefix(m.Key, "tags.")
 	}
 	return cm
@@ -317,7 +341,7 @@ func compileMatcher(m Matcher) *matcher {
 // boolFromString is Sentry's bool_from_string: 1 for "1", "yes", "true",
 // 0 for "0", "no", "false" (any case), -1 for anything else.
 func boolFromString(s string) int8 {
-	switch pyLower(s) {
+	switch pystr.Lower(s) {
 	case "1", "yes", "true":
 		return 1
 	case "0", "no", "false":
@@ -432,12 +456,12 @@ func (m *matcher) frameMatch(f *frameInfo) bool {
 // with a leading "/" on a value without one, so that "**/foo.js" also
 // matches a bare "foo.js".
 func (m *matcher) pathMatch(f *field) bool {
-	if !f.ok {
+	if !f.ok || m.glob == nil {
 		return false
 	}
-	v := f.form(m.glob.flags)
-	if m.glob.match(v) {
+	v := f.form(m.glob.Options())
+	if m.glob.Match(v) {
 		return true
 	}
-	return !strings.HasPrefix(f.raw, "/") && m.glob.match("/"+v)
+	return !strings.HasPrefix(f.raw, "/") && m.glob.Match("/"+v)
 }

@@ -3,6 +3,8 @@ package fingerprint
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
 
 // Sentry's sdk: matcher compares a normalized SDK name rather than
@@ -79,7 +81,7 @@ func dotNonWords(s string) string {
 	inRun := false
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == '_' || !isPyWord(r) {
+		if r == '_' || !pystr.IsWord(r) {
 			if !inRun {
 				b.WriteByte('.')
 			}

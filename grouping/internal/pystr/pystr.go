@@ -80,13 +80,7 @@ func Lower(s string) string {
 		return s // nothing to lower
 	}
 	if isASCII(s[i:]) {
-		b := []byte(s)
-		for j := i; j < len(b); j++ {
-			if 'A' <= b[j] && b[j] <= 'Z' {
-				b[j] += 'a' - 'A'
-			}
-		}
-		return string(b)
+		return asciiLowerFrom(s, i)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -117,16 +111,28 @@ func Lower(s string) string {
 func ASCIILower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; c >= 'A' && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
+			return asciiLowerFrom(s, i)
 		}
 	}
 	return s
+}
+
+// asciiLowerFrom lowercases the ASCII letters of s, the first of which is
+// at i, copying the runs between letters whole: values hold few capitals,
+// and one allocation serves.
+func asciiLowerFrom(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b.WriteString(s[start:i])
+			b.WriteByte(c + 'a' - 'A')
+			start = i + 1
+		}
+	}
+	b.WriteString(s[start:])
+	return b.String()
 }
 
 func isASCII(s string) bool {
