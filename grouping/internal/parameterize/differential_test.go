@@ -119,7 +119,7 @@ func repetitive(seed uint64, n int) []string {
 // corpus while they were written.
 func TestDifferential(t *testing.T) {
 	n := 20000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 2000
 	}
 	o := sharedOracle(t)

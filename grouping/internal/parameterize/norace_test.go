@@ -1,0 +1,5 @@
+//go:build !race
+
+package parameterize
+
+const raceEnabled = false
