@@ -1,7 +1,6 @@
 package fingerprint
 
 import (
-	"github.com/sentrywire/sentrywire/grouping/internal/glob"
 	"github.com/sentrywire/sentrywire/grouping/internal/platform"
 	"github.com/sentrywire/sentrywire/grouping/internal/pystr"
 )
@@ -106,32 +105,27 @@ type field struct {
 
 func newField(s string, ok bool) field { return field{raw: s, ok: ok} }
 
-// form returns the value as a glob with these options expects it.
-// Matchers use three kinds of options: no folding, Python folding, and
-// Python folding with path normalization; anything else is computed
-// afresh.
-func (f *field) form(o glob.Options) string {
-	switch {
-	case o.Fold == glob.FoldNone && !o.PathNormalize:
-		return f.raw
-	case o.Fold == glob.FoldPython && !o.PathNormalize:
+// form returns the value in the given form, computing each form at most
+// once however many matchers ask for it.
+func (f *field) form(vf valueForm) string {
+	switch vf {
+	case formLower:
 		if f.done&1 == 0 {
-			f.lower, f.done = o.Value(f.raw), f.done|1
+			f.lower, f.done = formOptions[formLower].Value(f.raw), f.done|1
 		}
 		return f.lower
-	case o.Fold == glob.FoldPython && o.PathNormalize:
+	case formPath:
 		if f.done&2 == 0 {
-			f.path, f.done = o.Value(f.raw), f.done|2
+			f.path, f.done = formOptions[formPath].Value(f.raw), f.done|2
 		}
 		return f.path
 	}
-	return o.Value(f.raw)
+	return f.raw
 }
 
-// match reports whether the field is present and matches g; a nil g is a
-// pattern globset refused, which matches nothing.
-func (f *field) match(g *glob.Glob) bool {
-	return f.ok && g != nil && g.Match(f.form(g.Options()))
+// match reports whether the field is present and matches m's glob.
+func (f *field) match(m *matcher) bool {
+	return f.ok && m.glob != nil && m.glob.Match(f.form(m.form))
 }
 
 // Sentry's EventDatastore: the entity lists each kind of matcher tests,

@@ -272,56 +272,75 @@ type matcher struct {
 	typ     matchType
 	negated bool
 	glob    *glob.Glob // nil for a pattern globset refuses
+	form    valueForm  // what glob expects values to look like
 	choices []string   // family, sdk: the comma-separated names
 	any     bool       // family, sdk: the list has "all"
 	app     int8       // app: -1 for a pattern that is no boolean, else 0 or 1
 	tag     string     // tags.<name>: the name
 }
 
-// Relay's is_glob_match options for each kind of matcher. Sentry always
-// passes allow_newline, lowercases (the Python way) for error.value,
-// message and level, and treats paths, packages and releases as paths:
-// literal separators, lowercasing, and backslashes as slashes.
-var (
-	plainGlob      = glob.Options{DotNewline: true}
-	ignoreCaseGlob = glob.Options{Fold: glob.FoldPython, DotNewline: true}
-	pathGlob       = glob.Options{LiteralSeparator: true, Fold: glob.FoldPython, PathNormalize: true, DotNewline: true}
+// valueForm says how a matcher's values are prepared for its glob, which
+// is what selects Relay's is_glob_match options: Sentry always passes
+// allow_newline, lowercases (the Python way) for error.value, message and
+// level, and treats paths, packages and releases as paths (literal
+// separators, lowercasing, and backslashes as slashes).
+type valueForm uint8
+
+const (
+	formRaw valueForm = iota
+	formLower
+	formPath
 )
 
-// compileGlob compiles a matcher's pattern once, for every later match. A
-// pattern globset refuses gives nil, which never matches: Relay answers
-// false for it rather than failing the rule.
-func compileGlob(pattern string, o glob.Options) *glob.Glob {
-	g, err := glob.Compile(pattern, o)
-	if err != nil {
-		return nil
+var formOptions = [...]glob.Options{
+	formRaw:   {DotNewline: true},
+	formLower: {Fold: glob.FoldPython, DotNewline: true},
+	formPath:  {LiteralSeparator: true, Fold: glob.FoldPython, PathNormalize: true, DotNewline: true},
+}
+
+// setGlob compiles the matcher's pattern once, for every later match. A
+// pattern globset refuses leaves glob nil, which never matches: Relay
+// answers false for it rather than failing the rule.
+func (cm *matcher) setGlob(pattern string, vf valueForm) {
+	cm.form = vf
+	if g, err := glob.Compile(pattern, formOptions[vf]); err == nil {
+		cm.glob = g
 	}
-	return g
 }
 
 func compileMatcher(m Matcher) *matcher {
 	cm := &matcher{negated: m.Negated}
 	switch m.Key {
 	case "type":
-		cm.kind, cm.typ, cm.glob = mkType, mtExceptions, compileGlob(m.Pattern, plainGlob)
+		cm.kind, cm.typ = mkType, mtExceptions
+		cm.setGlob(m.Pattern, formRaw)
 	case "value":
-		cm.kind, cm.typ, cm.glob = mkValue, mtExceptions, compileGlob(m.Pattern, ignoreCaseGlob)
+		cm.kind, cm.typ = mkValue, mtExceptions
+		cm.setGlob(m.Pattern, formLower)
 	case "message":
-		cm.kind, cm.typ, cm.glob = mkMessage, mtToplevel, compileGlob(m.Pattern, ignoreCaseGlob)
+		cm.kind, cm.typ = mkMessage, mtToplevel
+		cm.setGlob(m.Pattern, formLower)
 	case "logger":
-		cm.kind, cm.typ, cm.glob = mkLogger, mtLogInfo, compileGlob(m.Pattern, plainGlob)
+		cm.kind, cm.typ = mkLogger, mtLogInfo
+		cm.setGlob(m.Pattern, formRaw)
 	case "level":
-		cm.kind, cm.typ, cm.glob = mkLevel, mtLogInfo, compileGlob(m.Pattern, ignoreCaseGlob)
+		cm.kind, cm.typ = mkLevel, mtLogInfo
+		cm.setGlob(m.Pattern, formLower)
 	case "module":
-		cm.kind, cm.typ, cm.glob = mkModule, mtFrames, compileGlob(m.Pattern, plainGlob)
+		cm.kind, cm.typ = mkModule, mtFrames
+		cm.setGlob(m.Pattern, formRaw)
 	case "function":
-		cm.kind, cm.typ, cm.glob = mkFunction, mtFrames, compileGlob(m.Pattern, plainGlob)
+		cm.kind, cm.typ = mkFunction, mtFrames
+		cm.setGlob(m.Pattern, formRaw)
 	case "path":
-		cm.kind, cm.typ, cm.glob = mkPath, mtFrames, compileGlob(m.Pattern, pathGlob)
+		cm.kind, cm.typ = mkPath, mtFrames
+		cm.setGlob(m.Pattern, formPath)
 	case "package":
-		cm.kind, cm.typ, cm.glob = mkPackage, mtFrames, compileGlob(m.Pattern, pathGlob)
+		cm.kind, cm.typ = mkPackage, mtFrames
+		cm.setGlob(m.Pattern, formPath)
 	case "release":
-		cm.kind, cm.typ, cm.glob = mkRelease, mtRelease, compileGlob(m.Pattern, pathGlob)
+		cm.kind, cm.typ = mkRelease, mtRelease
+		cm.setGlob(m.Pattern, formPath)
 	case "app":
 		cm.kind, cm.typ, cm.app = mkApp, mtFrames, boolFromString(m.Pattern)
 	case "family", "sdk":
@@ -332,7 +351,8 @@ func compileMatcher(m Matcher) *matcher {
 		cm.choices = strings.Split(m.Pattern, ",")
 		cm.any = slices.Contains(cm.choices, "all")
 	default: // tags.<name>
-		cm.kind, cm.typ, cm.glob = mkTag, mtTags, compileGlob(m.Pattern, plainGlob)
+		cm.kind, cm.typ = mkTag, mtTags
+		cm.setGlob(m.Pattern, formRaw)
 		cm.tag = strings.TrimPrefix(m.Key, "tags.")
 	}
 	return cm
@@ -378,22 +398,22 @@ func (g *matchGroup) matches(st *state) bool {
 		}
 		return g.all(func(m *matcher) bool {
 			if m.kind == mkLogger {
-				return m.result(st.logger.match(m.glob))
+				return m.result(st.logger.match(m))
 			}
-			return m.result(st.level.match(m.glob))
+			return m.result(st.level.match(m))
 		})
 	case mtTags:
 		return g.all(func(m *matcher) bool {
 			f, ok := st.getTag(m.tag)
-			return m.result(ok && f.match(m.glob))
+			return m.result(ok && f.match(m))
 		})
 	case mtExceptions:
 		for _, e := range st.getExceptions() {
 			if g.all(func(m *matcher) bool {
 				if m.kind == mkType {
-					return m.result(e.typ.match(m.glob))
+					return m.result(e.typ.match(m))
 				}
-				return m.result(e.value.match(m.glob))
+				return m.result(e.value.match(m))
 			}) {
 				return true
 			}
@@ -401,8 +421,8 @@ func (g *matchGroup) matches(st *state) bool {
 	case mtToplevel:
 		for _, t := range st.getToplevel() {
 			if g.all(func(m *matcher) bool {
-				return m.result(t.message != nil && t.message.match(m.glob) ||
-					t.value != nil && t.value.match(m.glob))
+				return m.result(t.message != nil && t.message.match(m) ||
+					t.value != nil && t.value.match(m))
 			}) {
 				return true
 			}
@@ -443,9 +463,9 @@ func (m *matcher) frameMatch(f *frameInfo) bool {
 	case mkPackage:
 		return m.pathMatch(&f.pkg)
 	case mkModule:
-		return f.module.match(m.glob)
+		return f.module.match(m)
 	case mkFunction:
-		return f.function.match(m.glob)
+		return f.function.match(m)
 	case mkApp:
 		return f.app != nil && m.app >= 0 && *f.app == (m.app == 1)
 	}
@@ -459,7 +479,7 @@ func (m *matcher) pathMatch(f *field) bool {
 	if !f.ok || m.glob == nil {
 		return false
 	}
-	v := f.form(m.glob.Options())
+	v := f.form(m.form)
 	if m.glob.Match(v) {
 		return true
 	}

@@ -25,20 +25,11 @@ import (
 // what \s means in a str pattern of Python's re module: the characters of
 // bidirectional class WS, B or S and of category Zs. Unlike
 // unicode.IsSpace it includes the information separators U+001C..U+001F.
+// It is spelled out, not built on unicode.IsSpace, so that the common
+// ASCII case costs few comparisons: Strip calls it on every value.
 func IsSpace(r rune) bool {
-	return r >= 0x1c && r <= 0x1f || IsWhiteSpace(r)
-}
-
-// IsWhiteSpace reports whether r has Unicode's White_Space property, which
-// is what \s means in the third-party regex module (as opposed to re):
-// IsSpace without the separators U+001C..U+001F. Sentry's parser
-// generator, parsimonious, compiles grammar expressions with regex, so a
-// grammar's \s is this one; code that calls str.isspace or str.split, or
-// uses re, needs IsSpace instead. The set equals unicode.IsSpace; it is
-// spelled out so the common ASCII case costs two comparisons.
-func IsWhiteSpace(r rune) bool {
 	switch {
-	case r >= '\t' && r <= '\r', r == ' ', r == 0x85, r == 0xa0:
+	case r >= '\t' && r <= '\r', r >= 0x1c && r <= ' ', r == 0x85, r == 0xa0:
 		return true
 	case r < 0x1680:
 		return false
@@ -48,6 +39,16 @@ func IsWhiteSpace(r rune) bool {
 		return true
 	}
 	return r >= 0x2000 && r <= 0x200a
+}
+
+// IsWhiteSpace reports whether r has Unicode's White_Space property, which
+// is what \s means in the third-party regex module (as opposed to re):
+// IsSpace without the separators U+001C..U+001F. Sentry's parser
+// generator, parsimonious, compiles grammar expressions with regex, so a
+// grammar's \s is this one; code that calls str.isspace or str.split, or
+// uses re, needs IsSpace instead. The set equals unicode.IsSpace.
+func IsWhiteSpace(r rune) bool {
+	return IsSpace(r) && (r < 0x1c || r > 0x1f)
 }
 
 // IsWord reports whether Python's re module counts r as \w in a str
@@ -80,7 +81,13 @@ func Lower(s string) string {
 		return s // nothing to lower
 	}
 	if isASCII(s[i:]) {
-		return asciiLowerFrom(s, i)
+		b := []byte(s)
+		for j := i; j < len(b); j++ {
+			if 'A' <= b[j] && b[j] <= 'Z' {
+				b[j] += 'a' - 'A'
+			}
+		}
+		return string(b)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -111,28 +118,16 @@ func Lower(s string) string {
 func ASCIILower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return asciiLowerFrom(s, i)
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
 		}
 	}
 	return s
-}
-
-// asciiLowerFrom lowercases the ASCII letters of s, the first of which is
-// at i, copying the runs between letters whole: values hold few capitals,
-// and one allocation serves.
-func asciiLowerFrom(s string, i int) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	start := 0
-	for ; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			b.WriteString(s[start:i])
-			b.WriteByte(c + 'a' - 'A')
-			start = i + 1
-		}
-	}
-	b.WriteString(s[start:])
-	return b.String()
 }
 
 func isASCII(s string) bool {
