@@ -106,8 +106,16 @@ type field struct {
 func newField(s string, ok bool) field { return field{raw: s, ok: ok} }
 
 // form returns the value in the given form, computing each form at most
-// once however many matchers ask for it.
+// once however many matchers ask for it. The raw form, which most
+// matchers use, costs no call.
 func (f *field) form(vf valueForm) string {
+	if vf == formRaw {
+		return f.raw
+	}
+	return f.derived(vf)
+}
+
+func (f *field) derived(vf valueForm) string {
 	switch vf {
 	case formLower:
 		if f.done&1 == 0 {
