@@ -340,10 +340,13 @@ func (p *pyParser) argument(pos int) (arg string, quoted bool, end int, ok bool)
 		}
 		// Not a complete quoted string: fall back to \S+ below.
 	}
+	// The grammar's \S is parsimonious's, compiled by Python's regex
+	// module, whose \s lacks the separators U+001C to U+001F that
+	// str.isspace counts (see pystr.IsWhiteSpace).
 	i := pos
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		if pystr.IsSpace(r) {
+		if pystr.IsWhiteSpace(r) {
 			break
 		}
 		i += w

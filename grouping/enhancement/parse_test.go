@@ -159,3 +159,13 @@ func TestBuiltinDisplayKeepsSourceValues(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "family:native function:*_block_invoke* app:no category=internals", r.all(classifierOf)[0].display)
 }
+
+// TestUnquotedArgumentSeparators: an unquoted argument runs to the
+// grammar's whitespace, which (parsimonious compiles with Python's regex
+// module) does not include U+001C to U+001F, unlike str.isspace.
+func TestUnquotedArgumentSeparators(t *testing.T) {
+	r, err := Parse("function:a\x1cb -app")
+	require.NoError(t, err)
+	require.Equal(t, 1, r.Len())
+	assert.Contains(t, r.String(), "function:\"a\x1cb\" -app")
+}
