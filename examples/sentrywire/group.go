@@ -38,7 +38,10 @@ type variantSummary struct {
 }
 
 func setupGroup(fs *flag.FlagSet) func([]string, streams) error {
-	config := fs.String("config", grouping.DefaultConfig, "the grouping config: "+grouping.Newstyle2026+" or "+grouping.Newstyle2023)
+	// The command defaults to the config of existing projects, the one
+	// whose hashes a host taking over a project's traffic must reproduce;
+	// the library's DefaultConfig is that of new projects.
+	config := fs.String("config", grouping.Newstyle2023, "the grouping config: "+grouping.Newstyle2023+" (existing projects) or "+grouping.Newstyle2026+" (new projects)")
 	enhancementsFile := fs.String("enhancements", "", "a FILE of the project's stack trace rules, applied after the config's base rules")
 	fingerprintingFile := fs.String("fingerprinting", "", "a FILE of the project's server-side fingerprinting rules")
 	explain := fs.Bool("explain", false, "print the variants and component trees as Sentry's grouping snapshots do, instead of JSON")

@@ -48,10 +48,10 @@ func TestGroup(t *testing.T) {
 		args        []string
 		config      string
 	}{
-		{"default config", pythonError, []string{"-"}, grouping.Newstyle2026},
-		{"2023 config", pythonError, []string{"-config", grouping.Newstyle2023, "-"}, grouping.Newstyle2023},
-		{"message", `{"message":"cache warmup took 5312 ms","platform":"python"}`, []string{"-"}, grouping.Newstyle2026},
-		{"store body in base64", base64.StdEncoding.EncodeToString([]byte(pythonError)), []string{"-"}, grouping.Newstyle2026},
+		{"default config", pythonError, []string{"-"}, grouping.Newstyle2023},
+		{"2026 config", pythonError, []string{"-config", grouping.Newstyle2026, "-"}, grouping.Newstyle2026},
+		{"message", `{"message":"cache warmup took 5312 ms","platform":"python"}`, []string{"-"}, grouping.Newstyle2023},
+		{"store body in base64", base64.StdEncoding.EncodeToString([]byte(pythonError)), []string{"-"}, grouping.Newstyle2023},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

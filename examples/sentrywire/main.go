@@ -31,8 +31,9 @@
 //	group [-config ID] [-enhancements FILE] [-fingerprinting FILE] [-explain] FILE|-
 //	    Read an event (an event item's payload, or the body of a /store/
 //	    request) and compute its group hashes as Sentry's server does under
-//	    the grouping config ID, newstyle:2026-01-20 (the default, that of new
-//	    projects) or newstyle:2023-01-11. -enhancements and -fingerprinting
+//	    the grouping config ID, newstyle:2023-01-11 (the default, that of
+//	    existing projects) or newstyle:2026-01-20 (that of new projects, and
+//	    the library's grouping.DefaultConfig). -enhancements and -fingerprinting
 //	    add a project's stack trace rules and server-side fingerprinting
 //	    rules, in Sentry's text syntax. It prints
 //
