@@ -321,7 +321,7 @@ func normalLeaf(p, v string) string {
 	var s string
 	if json.Unmarshal([]byte(v), &s) == nil {
 		if tm, ok := parseDateTime(s); ok {
-			return strconv.FormatInt(tm.UnixMicro(), 10)
+			return strconv.FormatInt(tm.Round(time.Microsecond).UnixMicro(), 10) // Relay rounds
 		}
 		return v
 	}

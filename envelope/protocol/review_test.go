@@ -102,3 +102,19 @@ func TestMarshalKeepsDuplicateKeys(t *testing.T) {
 	_, err = c.Item()
 	assert.NoError(t, err)
 }
+
+func TestNewLazy(t *testing.T) {
+	l, err := NewLazy([]Span{{Op: "db", Description: "SELECT 1"}})
+	require.NoError(t, err)
+	assert.False(t, l.IsZero())
+	spans, w, err := l.Get()
+	require.NoError(t, err)
+	assert.Empty(t, w)
+	require.Len(t, spans, 1)
+	assert.Equal(t, "SELECT 1", spans[0].Description)
+	out, err := Marshal(struct {
+		Spans Lazy[[]Span] `json:"spans"`
+	}{l})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"spans":[{"op":"db","description":"SELECT 1"}]}`, string(out))
+}

@@ -432,7 +432,7 @@ func wireNormal(t *testing.T, v any, key string) any {
 		case string:
 			tm, err := time.Parse(time.RFC3339Nano, x)
 			require.NoError(t, err)
-			return float64(tm.UnixMicro()) / 1e6
+			return float64(tm.Round(time.Microsecond).UnixMicro()) / 1e6 // Relay rounds
 		case float64:
 			sec, frac := math.Modf(x)
 			return float64(int64(sec)*1e6+int64(math.Round(frac*1e6))) / 1e6

@@ -36,6 +36,16 @@ func (l Lazy[T]) Get() (T, []Warning, error) {
 	return v, w, err
 }
 
+// NewLazy returns a Lazy holding the JSON of v, for building payloads
+// (a transaction's spans, say) rather than reading them.
+func NewLazy[T any](v T) (Lazy[T], error) {
+	raw, err := json.Marshal(v, jsontext.AllowDuplicateNames(true))
+	if err != nil {
+		return Lazy[T]{}, err
+	}
+	return Lazy[T]{raw: raw}, nil
+}
+
 // Raw returns the JSON value, or nil if it was absent.
 func (l Lazy[T]) Raw() jsontext.Value { return l.raw }
 
@@ -328,12 +338,12 @@ func parseTime(s string) (time.Time, error) {
 	return time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC)
 }
 
-// MarshalJSONTo writes Unix seconds with microseconds, Relay's form.
+// MarshalJSONTo writes Unix seconds rounded to microseconds, Relay's form.
 func (t Timestamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if t.IsZero() {
 		return enc.WriteToken(jsontext.Null)
 	}
-	us := t.UnixMicro()
+	us := t.Round(time.Microsecond).UnixMicro()
 	return enc.WriteToken(jsontext.Float(float64(us) / 1e6))
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the SDK capture tests drive, on a fresh Debian 12 machine:
 #   - python3-sentry-sdk and python3-django from Debian (for /usr/bin/python3),
-#   - @sentry/node at the version pinned in node/package-lock.json.
-# sentry-go needs nothing here: it is a Go module dependency of this module.
+#   - @sentry/node and the OpenTelemetry JS SDK and OTLP/HTTP exporters at the
+#     versions pinned in node/package-lock.json.
+# sentry-go and OpenTelemetry Go need nothing here: they are Go module
+# dependencies of this module.
 # Safe to run repeatedly.
 set -euo pipefail
 
@@ -27,4 +29,4 @@ command -v node >/dev/null || { echo "install.sh: node (>= 20.19) is required" >
 # stale or hand-modified tree cannot leak into the captures.
 (cd "$here/node" && npm ci --no-audit --no-fund)
 
-echo "sdkcapture: installed python3-sentry-sdk $(/usr/bin/python3 -c 'import sentry_sdk; print(sentry_sdk.VERSION)'), django $(/usr/bin/python3 -c 'import django; print(django.get_version())'), @sentry/node $(node -p "require('$here/node/node_modules/@sentry/node/package.json').version")"
+echo "sdkcapture: installed python3-sentry-sdk $(/usr/bin/python3 -c 'import sentry_sdk; print(sentry_sdk.VERSION)'), django $(/usr/bin/python3 -c 'import django; print(django.get_version())'), @sentry/node $(node -p "require('$here/node/node_modules/@sentry/node/package.json').version"), @opentelemetry/exporter-trace-otlp-http $(node -p "require('$here/node/node_modules/@opentelemetry/exporter-trace-otlp-http/package.json').version")"

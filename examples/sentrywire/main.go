@@ -44,6 +44,23 @@
 //	    fallback, ...). With -explain it prints the variants and their
 //	    component trees as Sentry's grouping snapshots do instead.
 //
+//	otlp [-json|-protobuf] [-logs] [-encoding E] [-transactions] [-errors] FILE|-
+//	    Read an OTLP/HTTP request body (an ExportTraceServiceRequest, or with
+//	    -logs an ExportLogsServiceRequest), undo the Content-Encoding E,
+//	    decode it as JSON or protobuf (by default JSON if its first
+//	    non-space byte is '{', else protobuf), convert it as Relay converts
+//	    OTLP and print
+//
+//	        {"spans": [...], "transactions": [...], "errors": [...], "logs": [...], "rejected": [...]}
+//
+//	    where spans are span v2 records, logs Sentry log records and
+//	    rejected the spans or records that could not be converted, each
+//	    with its "path" in the request and its "error". Every array is
+//	    present, [] when empty. -transactions also builds a transaction
+//	    event from each complete span tree (its spans then leave "spans"),
+//	    and -errors an error event from each "exception" span event;
+//	    Relay does neither.
+//
 //	dsn DSN
 //	    Parse a DSN and print its parts and the endpoint URLs an SDK derives
 //	    from it, as JSON with the keys scheme, public_key, secret_key, host,
@@ -126,6 +143,12 @@ var commands = []command{
 		synopsis: "[-config ID] [-enhancements FILE] [-fingerprinting FILE] [-explain] FILE|-",
 		summary:  "compute an event's group hashes as Sentry does and print its variants as JSON",
 		setup:    setupGroup,
+	},
+	{
+		name:     "otlp",
+		synopsis: "[-json|-protobuf] [-logs] [-encoding E] [-transactions] [-errors] FILE|-",
+		summary:  "convert an OTLP/HTTP traces or logs body as Relay does and print the Sentry data as JSON",
+		setup:    setupOTLP,
 	},
 	{
 		name:     "dsn",

@@ -1,0 +1,6 @@
+export function applyDiscount(cart, code) {
+  if (!code.match(/^[A-Z]+$/)) {
+    throw new RangeError(`invalid discount code ${code}`);
+  }
+  return cart;
+}
