@@ -303,6 +303,38 @@ func (a *arena) putScope(dst protocol.Attributes, res *Resource, scope *Scope) {
 	}
 }
 
+// A base is the attributes every span or log record of one resource and
+// scope starts with ("resource.*", "instrumentation.*", the origin, the
+// platform), converted once for all of them rather than once per record:
+// with a dozen resource attributes that is most of a record's conversion.
+type base []baseAttribute
+
+type baseAttribute struct {
+	key  string
+	attr protocol.Attribute
+}
+
+// newBase returns the attributes that put writes, in a form that is
+// cheap to copy into each record's map.
+func newBase(put func(protocol.Attributes)) base {
+	m := make(protocol.Attributes)
+	put(m)
+	b := make(base, 0, len(m))
+	for k, v := range m {
+		b = append(b, baseAttribute{k, v})
+	}
+	return b
+}
+
+// attributes returns a new map holding the base, with room for n more.
+func (b base) attributes(n int) protocol.Attributes {
+	m := make(protocol.Attributes, len(b)+n)
+	for i := range b {
+		m[b[i].key] = b[i].attr
+	}
+	return m
+}
+
 // putString sets a string attribute.
 func (a *arena) putString(dst protocol.Attributes, key, s string) {
 	start := len(a.b)

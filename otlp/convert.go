@@ -94,9 +94,13 @@ func ConvertTraces(t *Traces, opts ...ConvertOption) *Result {
 		rs := &t.ResourceSpans[i]
 		for j := range rs.ScopeSpans {
 			ss := &rs.ScopeSpans[j]
+			if len(ss.Spans) == 0 {
+				continue
+			}
+			b := a.spanBase(&rs.Resource, ss.Scope)
 			for k := range ss.Spans {
 				s := &ss.Spans[k]
-				v2, err := convertSpan(&a, s, &rs.Resource, ss.Scope)
+				v2, err := convertSpan(&a, b, s)
 				if err != nil {
 					r.Rejected = append(r.Rejected, Rejection{
 						Path: fmt.Sprintf("/resourceSpans/%d/scopeSpans/%d/spans/%d", i, j, k),
@@ -196,8 +200,12 @@ func ConvertLogs(l *Logs) *Result {
 		rl := &l.ResourceLogs[i]
 		for j := range rl.ScopeLogs {
 			sl := &rl.ScopeLogs[j]
+			if len(sl.LogRecords) == 0 {
+				continue
+			}
+			b := a.logBase(&rl.Resource, sl.Scope)
 			for k := range sl.LogRecords {
-				r.Logs = append(r.Logs, convertLog(&a, &sl.LogRecords[k], &rl.Resource, sl.Scope))
+				r.Logs = append(r.Logs, convertLog(&a, b, &sl.LogRecords[k]))
 			}
 		}
 	}

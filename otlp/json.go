@@ -200,10 +200,23 @@ func (d *jsonDecoder) document(fn func(jsonField) error) error {
 // name to fn, which reads its value or returns errJSONSkip to skip it. Errors
 // get the member's name as their path prefix.
 func (d *jsonDecoder) object(fn func(jsonField) error) error {
+	return d.members(true, fn)
+}
+
+// message reads one element of a list of messages, which must be an
+// object: protobuf has no null element.
+func (d *jsonDecoder) message(fn func(jsonField) error) error {
+	return d.members(false, fn)
+}
+
+func (d *jsonDecoder) members(nullable bool, fn func(jsonField) error) error {
 	switch d.dec.PeekKind() {
-	case 'n':
-		return d.null()
 	case '{':
+	case 'n':
+		if nullable {
+			return d.null()
+		}
+		fallthrough
 	default:
 		return d.expected("an object")
 	}
@@ -221,12 +234,15 @@ func (d *jsonDecoder) object(fn func(jsonField) error) error {
 		if err != nil {
 			return d.syntax(err)
 		}
+		// No name the decoder knows has an escape in its plain form, so
+		// only unknown names need unescaping, which they nearly never do.
 		name := v[1 : len(v)-1]
-		if bytes.IndexByte(name, '\\') >= 0 {
+		id := jsonFieldOf(name)
+		if id == fUnknown && bytes.IndexByte(name, '\\') >= 0 {
 			d.key, _ = jsontext.AppendUnquote(d.key[:0], v) // valid: jsontext checked it
 			name = d.key
+			id = jsonFieldOf(name)
 		}
-		id := jsonFieldOf(name)
 		err = errJSONSkip
 		if id != fUnknown {
 			err = fn(id)
@@ -274,15 +290,6 @@ func (d *jsonDecoder) list(check, elem func(i int) error) error {
 			return d.at(err, "/"+strconv.Itoa(i))
 		}
 	}
-}
-
-// message reads one element of a list of messages, which must be an
-// object: protobuf has no null element.
-func (d *jsonDecoder) message(fn func(jsonField) error) error {
-	if d.dec.PeekKind() == 'n' {
-		return d.expected("an object")
-	}
-	return d.object(fn)
 }
 
 func (d *jsonDecoder) null() error {
@@ -578,6 +585,9 @@ func (d *jsonDecoder) toInteger(v jsontext.Value, signed bool, bits int) (uint64
 // fine when the value is integral ("1.0", "1e3", "-0"), but not more than
 // 20 digits before any leading zeros are dropped.
 func parseJSONInteger(s []byte, signed bool, bits int) (uint64, bool) {
+	if n, ok := jsonPlainInteger(s); ok {
+		return n, bits == 64 || signed && n <= math.MaxInt32 || !signed && n <= math.MaxUint32
+	}
 	neg, intp, frac, exp, ok := jsonNumberParts(s)
 	if !ok {
 		return 0, false
@@ -647,6 +657,22 @@ func parseJSONInteger(s []byte, signed bool, bits int) (uint64, bool) {
 		return -n, true
 	}
 	return n, n < limit
+}
+
+// jsonPlainInteger parses the form nearly all integers take: up to 18
+// digits without a leading zero, which cannot overflow.
+func jsonPlainInteger(s []byte) (uint64, bool) {
+	if len(s) == 0 || len(s) > 18 || s[0] == '0' {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range s {
+		if !isJSONDigit(c) {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
 }
 
 // jsonNumberParts splits text in JSON number form into its sign, integer

@@ -415,6 +415,10 @@ func TestDecodeTracesJSONLenient(t *testing.T) {
 			Span{Attributes: attr(ArrayValue(StringValue("a"), KVListValue(KeyValue{Key: "x", Value: ArrayValue(IntValue(1), Value{})})))}},
 		{"later value member wins", `"attributes":[{"key":"k","value":{"stringValue":"a","intValue":2}}]`,
 			Span{Attributes: attr(IntValue(2))}},
+		{"repeated array member merges", `"attributes":[{"key":"k","value":{"arrayValue":{"values":[{"intValue":1}]},"arrayValue":{"values":[{"intValue":2}]}}}]`,
+			Span{Attributes: attr(ArrayValue(IntValue(1), IntValue(2)))}},
+		{"array after a string replaces it", `"attributes":[{"key":"k","value":{"stringValue":"a","arrayValue":{}}}]`,
+			Span{Attributes: attr(ArrayValue())}},
 		{"events and links", `"events":[{"timeUnixNano":"5","name":"exception","attributes":[{"key":"k","value":{"boolValue":true}}],"droppedAttributesCount":1},{}],` +
 			`"links":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"EEE19B7EC3C1B174","traceState":"t","flags":257,"droppedAttributesCount":"2","attributes":[{"key":"k"}]}]`,
 			Span{
@@ -513,7 +517,6 @@ func TestDecodeJSONNumbersAgreeWithProtojson(t *testing.T) {
 		ours           func(*Traces) any
 	}
 	span := func(t *Traces) *Span { return &t.ResourceSpans[0].ScopeSpans[0].Spans[0] }
-	pspan := func(r *coltracepb.ExportTraceServiceRequest) any { return r.ResourceSpans[0].ScopeSpans[0].Spans[0] }
 	members := []member{
 		{"fixed64", `"startTimeUnixNano":%s`,
 			func(r *coltracepb.ExportTraceServiceRequest) any {
@@ -546,7 +549,6 @@ func TestDecodeJSONNumbersAgreeWithProtojson(t *testing.T) {
 			},
 			func(t *Traces) any { return math.Float64bits(span(t).Attributes[0].Value.Double()) }},
 	}
-	_ = pspan
 	checked := 0
 	for _, m := range members {
 		for _, form := range forms {

@@ -45,30 +45,23 @@ var originLogs = protocol.Attribute{Type: protocol.AttributeString, Value: jsont
 // The strings of the result may alias those of r.
 func ConvertLog(r *LogRecord, res *Resource, scope *Scope) protocol.Log {
 	var a arena
-	return convertLog(&a, r, res, scope)
+	return convertLog(&a, a.logBase(res, scope), r)
+}
+
+// logBase returns the attributes every log record of a resource and scope
+// starts with.
+func (a *arena) logBase(res *Resource, scope *Scope) base {
+	return newBase(func(m protocol.Attributes) {
+		m["sentry.origin"] = originLogs
+		a.putScope(m, res, scope)
+	})
 }
 
 // convertLog is ConvertLog with the arena of the request, so that the
 // records of one request share one buffer for their ids and attribute
 // values.
-func convertLog(a *arena, r *LogRecord, res *Resource, scope *Scope) protocol.Log {
-	n := 1 + len(r.Attributes)
-	if res != nil {
-		n += len(res.Attributes)
-	}
-	if scope != nil {
-		n += len(scope.Attributes) + 2
-	}
-	attrs := make(protocol.Attributes, n)
-	attrs["sentry.origin"] = originLogs
-	if res != nil {
-		a.putAttributes(attrs, "resource.", res.Attributes)
-	}
-	if scope != nil {
-		a.putAttributes(attrs, "instrumentation.", scope.Attributes)
-		a.putString(attrs, "instrumentation.name", scope.Name)
-		a.putString(attrs, "instrumentation.version", scope.Version)
-	}
+func convertLog(a *arena, b base, r *LogRecord) protocol.Log {
+	attrs := b.attributes(len(r.Attributes))
 	a.putAttributes(attrs, "", r.Attributes)
 
 	ns := r.TimeUnixNano

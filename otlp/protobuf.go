@@ -134,7 +134,7 @@ func (d *protoDecoder) done(b []byte) int { return cap(d.data) - cap(b) }
 // is a sub-slice of the input; its offset is derived from the capacities,
 // which costs nothing while decoding succeeds.
 func (d *protoDecoder) fail(b []byte, path string, err error) error {
-	return &DecodeError{Encoding: Protobuf, Path: path, Offset: int64(cap(d.data) - cap(b)), Err: err}
+	return &DecodeError{Encoding: Protobuf, Path: path, Offset: int64(d.done(b)), Err: err}
 }
 
 // wireError is the error of a protowire function that returned n < 0.
@@ -145,7 +145,7 @@ func wireError(n int) error {
 	return errTruncated
 }
 
-// tagError tells why readTag failed at b.
+// tagError tells why readTagSlow failed at b.
 func (d *protoDecoder) tagError(b []byte) error {
 	if _, n := protowire.ConsumeVarint(b); n < 0 {
 		return d.fail(b, "", wireError(n))
@@ -404,9 +404,9 @@ func (d *protoDecoder) checkLength(n int, path string) error {
 	return nil
 }
 
-// The message decoders below share one shape: read a tag, handle the
-// fields the model has when their wire type is the declared one
-// ("continue"), and let everything else fall through to skip.
+// The message decoders below share one shape: read a tag, decode the
+// fields the model has when they come with their declared wire type, and
+// skip everything else.
 
 // traces decodes an ExportTraceServiceRequest (depth 1).
 func (d *protoDecoder) traces(b []byte, t *Traces) error {
@@ -421,20 +421,20 @@ func (d *protoDecoder) traces(b []byte, t *Traces) error {
 			}
 		}
 		b = b[n:]
+		var m int
+		var err error
 		if num == 1 && typ == protowire.BytesType {
 			i := len(t.ResourceSpans)
-			v, m, err := d.element(b, "/resourceSpans", i)
-			if err != nil {
-				return err
+			var v []byte
+			if v, m, err = d.element(b, "/resourceSpans", i); err == nil {
+				t.ResourceSpans = extend(t.ResourceSpans)
+				if err = d.resourceSpans(v, &t.ResourceSpans[i]); err != nil {
+					err = d.within(err, "/resourceSpans", i)
+				}
 			}
-			t.ResourceSpans = extend(t.ResourceSpans)
-			if err := d.resourceSpans(v, &t.ResourceSpans[i]); err != nil {
-				return d.within(err, "/resourceSpans", i)
-			}
-			b = b[m:]
-			continue
+		} else {
+			m, err = d.skip(b, num, typ)
 		}
-		m, err := d.skip(b, num, typ)
 		if err != nil {
 			return err
 		}
@@ -458,46 +458,60 @@ func (d *protoDecoder) resourceSpans(b []byte, rs *ResourceSpans) error {
 			}
 		}
 		b = b[n:]
-		if typ == protowire.BytesType {
-			var m int
-			var err error
-			switch num {
-			case 1:
-				var v []byte
-				if v, m, err = d.message(b, "/resource"); err == nil {
-					if err = d.resource(v, &rs.Resource); err != nil {
-						err = d.within(err, "/resource", -1)
-					}
+		var m int
+		var err error
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			m, err = d.resourceField(b, &rs.Resource)
+		case num == 2 && typ == protowire.BytesType:
+			i := len(rs.ScopeSpans)
+			var v []byte
+			if v, m, err = d.element(b, "/scopeSpans", i); err == nil {
+				rs.ScopeSpans = extend(rs.ScopeSpans)
+				if err = d.scopeSpans(v, &rs.ScopeSpans[i]); err != nil {
+					err = d.within(err, "/scopeSpans", i)
 				}
-			case 2:
-				i := len(rs.ScopeSpans)
-				var v []byte
-				if v, m, err = d.element(b, "/scopeSpans", i); err == nil {
-					rs.ScopeSpans = extend(rs.ScopeSpans)
-					if err = d.scopeSpans(v, &rs.ScopeSpans[i]); err != nil {
-						err = d.within(err, "/scopeSpans", i)
-					}
-				}
-			case 3:
-				rs.SchemaURL, m, err = d.str(b, "/schemaUrl")
-			default:
-				m = -1
 			}
-			if err != nil {
-				return err
-			}
-			if m >= 0 {
-				b = b[m:]
-				continue
-			}
+		case num == 3 && typ == protowire.BytesType:
+			rs.SchemaURL, m, err = d.str(b, "/schemaUrl")
+		default:
+			m, err = d.skip(b, num, typ)
 		}
-		m, err := d.skip(b, num, typ)
 		if err != nil {
 			return err
 		}
 		b = b[m:]
 	}
 	return nil
+}
+
+// resourceField decodes the resource field of a ResourceSpans or
+// ResourceLogs into r, merging with what an earlier occurrence left.
+func (d *protoDecoder) resourceField(b []byte, r *Resource) (int, error) {
+	v, m, err := d.message(b, "/resource")
+	if err != nil {
+		return 0, err
+	}
+	if err := d.resource(v, r); err != nil {
+		return 0, d.within(err, "/resource", -1)
+	}
+	return m, nil
+}
+
+// scopeField decodes the scope field of a ScopeSpans or ScopeLogs into
+// *s, allocating it at the first occurrence and merging later ones.
+func (d *protoDecoder) scopeField(b []byte, s **Scope) (int, error) {
+	v, m, err := d.message(b, "/scope")
+	if err != nil {
+		return 0, err
+	}
+	if *s == nil {
+		*s = &d.scopes.take(1, d.done(b), len(d.data))[0]
+	}
+	if err := d.scope(v, *s); err != nil {
+		return 0, d.within(err, "/scope", -1)
+	}
+	return m, nil
 }
 
 // scopeSpans decodes a ScopeSpans (depth 3).
@@ -516,43 +530,25 @@ func (d *protoDecoder) scopeSpans(b []byte, ss *ScopeSpans) error {
 			}
 		}
 		b = b[n:]
-		if typ == protowire.BytesType {
-			var m int
-			var err error
-			switch num {
-			case 1:
-				var v []byte
-				if v, m, err = d.message(b, "/scope"); err == nil {
-					if ss.Scope == nil {
-						ss.Scope = &d.scopes.take(1, d.done(b), len(d.data))[0]
-					}
-					if err = d.scope(v, ss.Scope); err != nil {
-						err = d.within(err, "/scope", -1)
-					}
+		var m int
+		var err error
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			m, err = d.scopeField(b, &ss.Scope)
+		case num == 2 && typ == protowire.BytesType:
+			i := len(ss.Spans)
+			var v []byte
+			if v, m, err = d.element(b, "/spans", i); err == nil {
+				ss.Spans = extend(ss.Spans)
+				if err = d.span(v, &ss.Spans[i]); err != nil {
+					err = d.within(err, "/spans", i)
 				}
-			case 2:
-				i := len(ss.Spans)
-				var v []byte
-				if v, m, err = d.element(b, "/spans", i); err == nil {
-					ss.Spans = extend(ss.Spans)
-					if err = d.span(v, &ss.Spans[i]); err != nil {
-						err = d.within(err, "/spans", i)
-					}
-				}
-			case 3:
-				ss.SchemaURL, m, err = d.str(b, "/schemaUrl")
-			default:
-				m = -1
 			}
-			if err != nil {
-				return err
-			}
-			if m >= 0 {
-				b = b[m:]
-				continue
-			}
+		case num == 3 && typ == protowire.BytesType:
+			ss.SchemaURL, m, err = d.str(b, "/schemaUrl")
+		default:
+			m, err = d.skip(b, num, typ)
 		}
-		m, err := d.skip(b, num, typ)
 		if err != nil {
 			return err
 		}
@@ -933,12 +929,9 @@ func (d *protoDecoder) status(b []byte, s *Status) error {
 // into the next element of kvs, which has room for it.
 func (d *protoDecoder) appendKeyValue(b []byte, kvs []KeyValue, depth int) ([]KeyValue, int, error) {
 	i := len(kvs)
-	v, m := readLen(b)
-	if m == 0 {
-		v, m = protowire.ConsumeBytes(b)
-	}
-	if m < 0 {
-		return kvs, 0, d.within(d.fail(b, "", wireError(m)), "/attributes", i)
+	v, m, err := d.element(b, "/attributes", i)
+	if err != nil {
+		return kvs, 0, err
 	}
 	kvs = extend(kvs)
 	if err := d.keyValue(v, &kvs[i], depth, 1); err != nil {
@@ -1189,20 +1182,20 @@ func (d *protoDecoder) logs(b []byte, l *Logs) error {
 			}
 		}
 		b = b[n:]
+		var m int
+		var err error
 		if num == 1 && typ == protowire.BytesType {
 			i := len(l.ResourceLogs)
-			v, m, err := d.element(b, "/resourceLogs", i)
-			if err != nil {
-				return err
+			var v []byte
+			if v, m, err = d.element(b, "/resourceLogs", i); err == nil {
+				l.ResourceLogs = extend(l.ResourceLogs)
+				if err = d.resourceLogs(v, &l.ResourceLogs[i]); err != nil {
+					err = d.within(err, "/resourceLogs", i)
+				}
 			}
-			l.ResourceLogs = extend(l.ResourceLogs)
-			if err := d.resourceLogs(v, &l.ResourceLogs[i]); err != nil {
-				return d.within(err, "/resourceLogs", i)
-			}
-			b = b[m:]
-			continue
+		} else {
+			m, err = d.skip(b, num, typ)
 		}
-		m, err := d.skip(b, num, typ)
 		if err != nil {
 			return err
 		}
@@ -1224,40 +1217,25 @@ func (d *protoDecoder) resourceLogs(b []byte, rl *ResourceLogs) error {
 			}
 		}
 		b = b[n:]
-		if typ == protowire.BytesType {
-			var m int
-			var err error
-			switch num {
-			case 1:
-				var v []byte
-				if v, m, err = d.message(b, "/resource"); err == nil {
-					if err = d.resource(v, &rl.Resource); err != nil {
-						err = d.within(err, "/resource", -1)
-					}
+		var m int
+		var err error
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			m, err = d.resourceField(b, &rl.Resource)
+		case num == 2 && typ == protowire.BytesType:
+			i := len(rl.ScopeLogs)
+			var v []byte
+			if v, m, err = d.element(b, "/scopeLogs", i); err == nil {
+				rl.ScopeLogs = extend(rl.ScopeLogs)
+				if err = d.scopeLogs(v, &rl.ScopeLogs[i]); err != nil {
+					err = d.within(err, "/scopeLogs", i)
 				}
-			case 2:
-				i := len(rl.ScopeLogs)
-				var v []byte
-				if v, m, err = d.element(b, "/scopeLogs", i); err == nil {
-					rl.ScopeLogs = extend(rl.ScopeLogs)
-					if err = d.scopeLogs(v, &rl.ScopeLogs[i]); err != nil {
-						err = d.within(err, "/scopeLogs", i)
-					}
-				}
-			case 3:
-				rl.SchemaURL, m, err = d.str(b, "/schemaUrl")
-			default:
-				m = -1
 			}
-			if err != nil {
-				return err
-			}
-			if m >= 0 {
-				b = b[m:]
-				continue
-			}
+		case num == 3 && typ == protowire.BytesType:
+			rl.SchemaURL, m, err = d.str(b, "/schemaUrl")
+		default:
+			m, err = d.skip(b, num, typ)
 		}
-		m, err := d.skip(b, num, typ)
 		if err != nil {
 			return err
 		}
@@ -1282,43 +1260,25 @@ func (d *protoDecoder) scopeLogs(b []byte, sl *ScopeLogs) error {
 			}
 		}
 		b = b[n:]
-		if typ == protowire.BytesType {
-			var m int
-			var err error
-			switch num {
-			case 1:
-				var v []byte
-				if v, m, err = d.message(b, "/scope"); err == nil {
-					if sl.Scope == nil {
-						sl.Scope = &d.scopes.take(1, d.done(b), len(d.data))[0]
-					}
-					if err = d.scope(v, sl.Scope); err != nil {
-						err = d.within(err, "/scope", -1)
-					}
+		var m int
+		var err error
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			m, err = d.scopeField(b, &sl.Scope)
+		case num == 2 && typ == protowire.BytesType:
+			i := len(sl.LogRecords)
+			var v []byte
+			if v, m, err = d.element(b, "/logRecords", i); err == nil {
+				sl.LogRecords = extend(sl.LogRecords)
+				if err = d.logRecord(v, &sl.LogRecords[i]); err != nil {
+					err = d.within(err, "/logRecords", i)
 				}
-			case 2:
-				i := len(sl.LogRecords)
-				var v []byte
-				if v, m, err = d.element(b, "/logRecords", i); err == nil {
-					sl.LogRecords = extend(sl.LogRecords)
-					if err = d.logRecord(v, &sl.LogRecords[i]); err != nil {
-						err = d.within(err, "/logRecords", i)
-					}
-				}
-			case 3:
-				sl.SchemaURL, m, err = d.str(b, "/schemaUrl")
-			default:
-				m = -1
 			}
-			if err != nil {
-				return err
-			}
-			if m >= 0 {
-				b = b[m:]
-				continue
-			}
+		case num == 3 && typ == protowire.BytesType:
+			sl.SchemaURL, m, err = d.str(b, "/schemaUrl")
+		default:
+			m, err = d.skip(b, num, typ)
 		}
-		m, err := d.skip(b, num, typ)
 		if err != nil {
 			return err
 		}

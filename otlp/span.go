@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/sentrywire/sentrywire/envelope/protocol"
 )
 
@@ -19,8 +21,9 @@ import (
 //     such a span. A trace id that is not 16 bytes, or is all zeros, is
 //     replaced by a random one, as Relay does. A parent id that is empty,
 //     or invalid, leaves the span without a parent.
-//   - timestamps are rounded to the microsecond, Relay's precision; a
-//     missing time is the Unix epoch (written 0), not absent.
+//   - timestamps keep their nanoseconds and are written rounded to the
+//     microsecond, Relay's precision; a missing time is the Unix epoch
+//     (written 0), not absent.
 //   - the name is the span's, or, for an unnamed span, "db" if an
 //     attribute key starts with "db", or "http.server", "http.client" or
 //     "http" (by kind) for an HTTP method attribute, whichever comes first.
@@ -46,7 +49,25 @@ import (
 func ConvertSpan(s *Span, res *Resource, scope *Scope) (protocol.SpanV2, error) {
 	var a arena
 	a.grow(spanSize(s, res, scope))
-	return convertSpan(&a, s, res, scope)
+	return convertSpan(&a, a.spanBase(res, scope), s)
+}
+
+// originSpans is the "sentry.origin" of every span that came in over
+// OTLP, shared: attribute values are never written to.
+var originSpans = protocol.Attribute{Type: protocol.AttributeString, Value: jsontext.Value(`"auto.otlp.spans"`)}
+
+// spanBase returns the attributes every span of a resource and scope
+// starts with.
+func (a *arena) spanBase(res *Resource, scope *Scope) base {
+	return newBase(func(m protocol.Attributes) {
+		a.putScope(m, res, scope)
+		m["sentry.origin"] = originSpans
+		if res != nil {
+			if p, ok := platform(res); ok {
+				a.putNonEmpty(m, "sentry.platform", p)
+			}
+		}
+	})
 }
 
 // spanSize estimates the arena bytes a span converts into, so that a
@@ -76,8 +97,9 @@ func kvsSize(kvs []KeyValue) int {
 }
 
 // convertSpan is ConvertSpan with the caller's arena, so that a request
-// shares one.
-func convertSpan(a *arena, s *Span, res *Resource, scope *Scope) (protocol.SpanV2, error) {
+// shares one, and the base of the span's resource and scope, so that
+// their attributes are converted once per scope.
+func convertSpan(a *arena, b base, s *Span) (protocol.SpanV2, error) {
 	if !validID(s.SpanID, 8) {
 		return protocol.SpanV2{}, fmt.Errorf("%w: %s", ErrInvalidSpanID, describeID(s.SpanID, 8))
 	}
@@ -99,21 +121,9 @@ func convertSpan(a *arena, s *Span, res *Resource, scope *Scope) (protocol.SpanV
 		out.Status = protocol.SpanV2Error
 	}
 
-	n := len(s.Attributes) + 5 // origin, platform, status message, remote, kind
-	if res != nil {
-		n += len(res.Attributes)
-	}
-	if scope != nil {
-		n += len(scope.Attributes) + 2
-	}
-	attrs := make(protocol.Attributes, n)
-	a.putScope(attrs, res, scope)
-	a.putString(attrs, "sentry.origin", "auto.otlp.spans")
-	if res != nil {
-		if p, ok := platform(res); ok {
-			a.putNonEmpty(attrs, "sentry.platform", p)
-		}
-	}
+	// Room for the span's own, the status message, remote, kind, and
+	// what normalization adds (op, segment id and name, transaction).
+	attrs := b.attributes(len(s.Attributes) + 7)
 
 	name := validKey(s.Name)
 	for _, kv := range s.Attributes {

@@ -525,7 +525,7 @@ func TestConvertSpanArena(t *testing.T) {
 		s := relaySpan(t)
 		s.Name = "span"
 		s.Attributes = kvs("i", i, "s", string(rune('a'+i%26)), "list", ArrayValue(IntValue(int64(i))))
-		v2, err := convertSpan(&a, &s, &Resource{Attributes: kvs("service.name", "svc")}, nil)
+		v2, err := convertSpan(&a, a.spanBase(&Resource{Attributes: kvs("service.name", "svc")}, nil), &s)
 		require.NoError(t, err)
 		spans = append(spans, v2)
 		want = append(want, marshal(t, v2))
@@ -580,7 +580,7 @@ func BenchmarkConvertSpan(b *testing.B) {
 				a = arena{}
 				a.grow(size)
 			}
-			if _, err := convertSpan(&a, s, res, scope); err != nil {
+			if _, err := convertSpan(&a, a.spanBase(res, scope), s); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -593,7 +593,7 @@ func BenchmarkConvertSpan(b *testing.B) {
 				a = arena{}
 				a.grow(size)
 			}
-			v2, err := convertSpan(&a, s, res, scope)
+			v2, err := convertSpan(&a, a.spanBase(res, scope), s)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -374,7 +374,7 @@ func TestNormalizeSpan(t *testing.T) {
 			s := relaySpan(t)
 			tt.span(&s)
 			var a arena
-			v2, err := convertSpan(&a, &s, nil, nil)
+			v2, err := convertSpan(&a, a.spanBase(nil, nil), &s)
 			require.NoError(t, err)
 			normalizeSpan(&a, &v2)
 			tt.check(t, v2)
