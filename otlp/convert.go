@@ -212,44 +212,47 @@ func ConvertLogs(l *Logs) *Result {
 	return r
 }
 
-// Envelope returns the result as the envelope an SDK would send: a span
-// container item (span v2) for the spans, a transaction item per
-// transaction, an event item per error event and a log container item
-// for the logs. Empty parts have no item.
-func (r *Result) Envelope() (*envelope.Envelope, error) {
-	env := envelope.New()
+// Envelopes returns the result as the envelopes an SDK would send. Relay
+// takes at most one event or transaction, and one container of a kind,
+// per envelope, so there is one envelope for the spans (a span v2
+// container), one for the logs (a log container), and one per
+// transaction and error event, with its event id in the header. Empty
+// parts have no envelope.
+func (r *Result) Envelopes() ([]*envelope.Envelope, error) {
+	var out []*envelope.Envelope
 	if len(r.Spans) > 0 {
 		it, err := (&protocol.SpanContainer{Items: r.Spans}).Item()
 		if err != nil {
 			return nil, err
 		}
-		env.Add(it)
-	}
-	for _, tx := range r.Transactions {
-		if err := addEvent(env, envelope.TypeTransaction, tx); err != nil {
-			return nil, err
-		}
-	}
-	for _, ev := range r.Errors {
-		if err := addEvent(env, envelope.TypeEvent, ev); err != nil {
-			return nil, err
-		}
+		out = append(out, envelopeOf(it))
 	}
 	if len(r.Logs) > 0 {
 		it, err := (&protocol.LogContainer{Items: r.Logs}).Item()
 		if err != nil {
 			return nil, err
 		}
-		env.Add(it)
+		out = append(out, envelopeOf(it))
 	}
-	return env, nil
+	for _, events := range []struct {
+		t      envelope.ItemType
+		events []*protocol.Event
+	}{{envelope.TypeTransaction, r.Transactions}, {envelope.TypeEvent, r.Errors}} {
+		for _, ev := range events.events {
+			payload, err := protocol.Marshal(ev)
+			if err != nil {
+				return nil, err
+			}
+			env := envelopeOf(envelope.NewItem(events.t, payload))
+			env.SetEventID(ev.EventID)
+			out = append(out, env)
+		}
+	}
+	return out, nil
 }
 
-func addEvent(env *envelope.Envelope, t envelope.ItemType, ev *protocol.Event) error {
-	payload, err := protocol.Marshal(ev)
-	if err != nil {
-		return err
-	}
-	env.Add(envelope.NewItem(t, payload))
-	return nil
+func envelopeOf(it *envelope.Item) *envelope.Envelope {
+	env := envelope.New()
+	env.Add(it)
+	return env
 }

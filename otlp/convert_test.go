@@ -138,32 +138,41 @@ func TestConvertTracesTransactions(t *testing.T) {
 	assert.ElementsMatch(t, []string{"late child", "same id, other trace"}, names)
 }
 
-func TestResultEnvelope(t *testing.T) {
+func TestResultEnvelopes(t *testing.T) {
 	r := ConvertTraces(treeTraces(t), WithTransactions(true))
 	r.Logs = ConvertLogs(&Logs{ResourceLogs: []ResourceLogs{{ScopeLogs: []ScopeLogs{{LogRecords: []LogRecord{
 		{TimeUnixNano: 1700000000000000000, SeverityNumber: 17, Body: StringValue("boom"),
 			TraceID: hexID(t, "5b8efff798038103d269b633813fc60c")},
 	}}}}}}).Logs
-	env, err := r.Envelope()
+	envs, err := r.Envelopes()
 	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, err = env.WriteTo(&buf)
-	require.NoError(t, err)
+	require.Len(t, envs, 3, "spans, logs, one transaction")
 
-	back, err := envelope.Parse(buf.Bytes())
-	require.NoError(t, err)
-	require.Len(t, back.Items, 3)
-	spans, err := protocol.DecodeSpans(back.Items[0])
+	// Each must be an envelope Relay takes: written, parsed back with its
+	// limits, and its items decoded.
+	back := make([]*envelope.Envelope, len(envs))
+	for i, env := range envs {
+		var buf bytes.Buffer
+		_, err = env.WriteTo(&buf)
+		require.NoError(t, err)
+		back[i], err = envelope.Parse(buf.Bytes())
+		require.NoError(t, err)
+		require.Len(t, back[i].Items, 1)
+	}
+	spans, err := protocol.DecodeSpans(back[0].Items[0])
 	require.NoError(t, err)
 	assert.Len(t, spans.Items, 2)
 	assert.Empty(t, spans.Warnings)
-	assert.Equal(t, envelope.TypeTransaction, back.Items[1].Type())
-	tx, err := protocol.DecodeTransaction(back.Items[1].Payload())
-	require.NoError(t, err)
-	assert.Empty(t, tx.Warnings)
-	logs, err := protocol.DecodeLogs(back.Items[2])
+	logs, err := protocol.DecodeLogs(back[1].Items[0])
 	require.NoError(t, err)
 	require.Len(t, logs.Items, 1)
 	assert.Equal(t, protocol.LogError, logs.Items[0].Level)
 	assert.Equal(t, "boom", logs.Items[0].Body)
+	assert.Equal(t, envelope.TypeTransaction, back[2].Items[0].Type())
+	tx, err := protocol.DecodeTransaction(back[2].Items[0].Payload())
+	require.NoError(t, err)
+	assert.Empty(t, tx.Warnings)
+	id, ok := back[2].EventID()
+	require.True(t, ok)
+	assert.Equal(t, tx.EventID, id)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -63,6 +64,9 @@ func newHandler(logger *slog.Logger, opts ...option) http.Handler {
 	for _, pattern := range routes {
 		mux.HandleFunc(pattern, h.ingest)
 	}
+	for _, pattern := range otlpRoutes {
+		mux.HandleFunc(pattern, h.ingestOTLP)
+	}
 	return mux
 }
 
@@ -99,7 +103,7 @@ func (h *handler) ingest(w http.ResponseWriter, r *http.Request) {
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "dumped", slog.String("project", project), slog.String("file", path))
 	}
 
-	h.logItems(r, req, project)
+	h.logItems(r.Context(), req, project)
 
 	var resp response
 	if id, ok := env.EventID(); ok {
@@ -109,12 +113,14 @@ func (h *handler) ingest(w http.ResponseWriter, r *http.Request) {
 	_ = json.MarshalWrite(w, resp)
 }
 
-// logItems writes one line per item: who sent it, and what it is.
-func (h *handler) logItems(r *http.Request, req *envelope.Request, project string) {
+// logItems writes one line per item: who sent it, and what it is. extra
+// attributes go on every line.
+func (h *handler) logItems(ctx context.Context, req *envelope.Request, project string, extra ...slog.Attr) {
 	common := []slog.Attr{
 		slog.String("project", project),
 		slog.String("auth", req.Auth.Source.String()),
 	}
+	common = append(common, extra...)
 	if sdk, ok := req.Envelope.SDK(); ok {
 		common = append(common, slog.String("sdk", sdk.Name+"/"+sdk.Version))
 	}
@@ -144,7 +150,7 @@ func (h *handler) logItems(r *http.Request, req *envelope.Request, project strin
 		if n, ok := it.ItemCount(); ok && it.IsContainer() {
 			attrs = append(attrs, slog.Int64("item_count", n))
 		}
-		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "item", attrs...)
+		h.logger.LogAttrs(ctx, slog.LevelInfo, "item", attrs...)
 	}
 }
 

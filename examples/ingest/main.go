@@ -19,6 +19,19 @@
 // log, metric and span containers, the number of records. A rejected request
 // gets Relay's status code and error body, and one log line that says why.
 //
+// It also serves OpenTelemetry exporters, on OTLP/HTTP's default paths and
+// on Relay's,
+//
+//	POST /v1/traces, /v1/logs
+//	POST /api/{project_id}/integration/otlp/v1/traces, .../v1/logs
+//	POST /api/{project_id}/otlp/v1/traces
+//
+// in protobuf or JSON, with otlp.ReadRequest: traces become spans, a
+// transaction per complete span tree and an error event per recorded
+// exception, logs become log records, each as the envelope an SDK would
+// have sent, logged (with "otlp": "traces/protobuf", say) and dumped like
+// SDK envelopes.
+//
 // Usage:
 //
 //	go run ./examples/ingest [-addr HOST:PORT] [-dump DIR]
