@@ -1,6 +1,7 @@
 package otlp
 
 import (
+	"bytes"
 	"encoding/hex"
 	"math"
 	"slices"
@@ -109,17 +110,66 @@ func (a *arena) attribute(v Value) (protocol.Attribute, bool) {
 	return protocol.Attribute{Type: t, Value: a.take(start)}, true
 }
 
-// appendDouble writes a float as Relay's serializer (serde_json) does:
-// integral values keep a ".0", so 1000 reads back as a double.
+// appendDouble writes a finite float as Relay's serializer (serde_json,
+// with ryu) does, so that the JSON text of a key-value list is the same
+// string: the shortest digits that read back exactly, positional while
+// the decimal point falls within 16 digits before or 5 zeros after them,
+// integral values with a ".0" so that they read back as doubles, and
+// otherwise an exponent without "+" or leading zeros:
+//
+//	1000.0  1234567.5  1e16  1.5e16  0.00001  1e-6  -0.0
+//
+// (strconv's shortest %g would write 1e+06 and 1e-05.)
 func appendDouble(b []byte, f float64) []byte {
-	n := len(b)
-	b = strconv.AppendFloat(b, f, 'g', -1, 64)
-	for _, c := range b[n:] {
-		if c == '.' || c == 'e' {
-			return b
-		}
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64) // [-]d[.ddd]e±dd
+	if e[0] == '-' {
+		b = append(b, '-')
+		e = e[1:]
 	}
-	return append(b, '.', '0')
+	i := bytes.IndexByte(e, 'e')
+	mant, exp := e[:i], e[i+1:]
+	var dbuf [24]byte
+	digits := append(dbuf[:0], mant[0])
+	if len(mant) > 2 {
+		digits = append(digits, mant[2:]...) // without the point
+	}
+	x := 0
+	for _, c := range exp[1:] {
+		x = x*10 + int(c-'0')
+	}
+	if exp[0] == '-' {
+		x = -x
+	}
+	kk := x + 1 // the decimal point's position: 10^(kk-1) <= |f| < 10^kk
+	n := len(digits)
+	switch {
+	case kk >= n && kk <= 16:
+		b = append(b, digits...)
+		for range kk - n {
+			b = append(b, '0')
+		}
+		b = append(b, '.', '0')
+	case kk > 0 && kk <= 16:
+		b = append(b, digits[:kk]...)
+		b = append(b, '.')
+		b = append(b, digits[kk:]...)
+	case kk > -5 && kk <= 0:
+		b = append(b, '0', '.')
+		for range -kk {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	default:
+		b = append(b, digits[0])
+		if n > 1 {
+			b = append(b, '.')
+			b = append(b, digits[1:]...)
+		}
+		b = append(b, 'e')
+		b = strconv.AppendInt(b, int64(kk-1), 10)
+	}
+	return b
 }
 
 // appendScalarText appends the JSON text of a scalar value as it appears
@@ -176,7 +226,8 @@ func appendArrayText(b []byte, vs []Value) []byte {
 func appendKVListText(b []byte, kvs []KeyValue) []byte {
 	// Sort indexes rather than the pairs, which belong to the caller.
 	// Lists are short, so an insertion sort on a stack array does it
-	// without allocating.
+	// without allocating; a long list, which a request may hold up to
+	// Limits.MaxAttributes members of, must not cost quadratic time.
 	var buf [16]int
 	idx := buf[:0]
 	for i := range kvs {
@@ -185,9 +236,13 @@ func appendKVListText(b []byte, kvs []KeyValue) []byte {
 		}
 		idx = append(idx, i)
 	}
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && kvs[idx[j]].Key < kvs[idx[j-1]].Key; j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
+	if len(idx) > len(buf) {
+		slices.SortStableFunc(idx, func(x, y int) int { return strings.Compare(kvs[x].Key, kvs[y].Key) })
+	} else {
+		for i := 1; i < len(idx); i++ {
+			for j := i; j > 0 && kvs[idx[j]].Key < kvs[idx[j-1]].Key; j-- {
+				idx[j], idx[j-1] = idx[j-1], idx[j]
+			}
 		}
 	}
 	b = append(b, '{')
@@ -249,14 +304,15 @@ func appendQuotedJSON(b []byte, write func([]byte) []byte) []byte {
 	return b
 }
 
-// validKey returns key, with invalid UTF-8 replaced. Attribute keys
-// become JSON object names, which must be UTF-8; well-formed input (which
-// Relay's decoders insist on) costs only the check.
-func validKey(key string) string {
-	if utf8.ValidString(key) {
-		return key
+// validUTF8 returns s, with invalid UTF-8 replaced. Whatever becomes JSON
+// text (attribute keys, names, log bodies, exception messages) or a
+// protobuf string must be UTF-8. The decoders reject strings that are not,
+// as Relay's do, so only a hand-built model pays more than the check.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
 	}
-	return strings.ToValidUTF8(key, "\uFFFD")
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // putAttributes converts kvs into dst under prefix+key. Later keys win,
@@ -275,7 +331,7 @@ func (a *arena) putAttributes(dst protocol.Attributes, prefix string, kvs []KeyV
 // key returns prefix+key, building it in the arena when there is a
 // prefix.
 func (a *arena) key(prefix, key string) string {
-	key = validKey(key)
+	key = validUTF8(key)
 	if prefix == "" {
 		return key
 	}

@@ -1,8 +1,11 @@
 package otlp
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,7 +31,22 @@ func TestAttribute(t *testing.T) {
 		{"min int", IntValue(math.MinInt64), protocol.AttributeInteger, `-9223372036854775808`},
 		{"test_double_value", DoubleValue(3.5), protocol.AttributeDouble, `3.5`},
 		{"integral double keeps a fraction", DoubleValue(1000), protocol.AttributeDouble, `1000.0`},
-		{"large double", DoubleValue(1e300), protocol.AttributeDouble, `1e+300`},
+		// Doubles are written as serde_json (ryu) writes them.
+		{"large double", DoubleValue(1e300), protocol.AttributeDouble, `1e300`},
+		{"a million", DoubleValue(1e6), protocol.AttributeDouble, `1000000.0`},
+		{"seven digits and a fraction", DoubleValue(1234567.5), protocol.AttributeDouble, `1234567.5`},
+		{"sixteen digits", DoubleValue(1e15), protocol.AttributeDouble, `1000000000000000.0`},
+		{"seventeen digits", DoubleValue(1e16), protocol.AttributeDouble, `1e16`},
+		{"seventeen digits with a fraction", DoubleValue(1.5e16), protocol.AttributeDouble, `1.5e16`},
+		{"many digits", DoubleValue(123456789012345678), protocol.AttributeDouble, `1.2345678901234568e17`},
+		{"small", DoubleValue(0.00001), protocol.AttributeDouble, `0.00001`},
+		{"smaller", DoubleValue(0.000001), protocol.AttributeDouble, `1e-6`},
+		{"smaller with digits", DoubleValue(-0.00000125), protocol.AttributeDouble, `-1.25e-6`},
+		{"zero", DoubleValue(0), protocol.AttributeDouble, `0.0`},
+		{"negative zero", DoubleValue(math.Copysign(0, -1)), protocol.AttributeDouble, `-0.0`},
+		{"smallest", DoubleValue(5e-324), protocol.AttributeDouble, `5e-324`},
+		{"kvlist with doubles", KVListValue(KeyValue{Key: "a", Value: DoubleValue(2.5e6)}, KeyValue{Key: "b", Value: DoubleValue(1e-7)}),
+			protocol.AttributeString, `"{\"a\":2500000.0,\"b\":1e-7}"`},
 		{"NaN", DoubleValue(math.NaN()), "", ""},
 		{"infinity", DoubleValue(math.Inf(-1)), "", ""},
 		{"test_bytes_value", BytesValue([]byte("hello")), protocol.AttributeString, `"hello"`},
@@ -81,6 +99,30 @@ func TestKVListManyKeys(t *testing.T) {
 	s, ok := jsonString(got.Value)
 	require.True(t, ok)
 	assert.Regexp(t, `^\{"B":1,"C":2,.*"_":30\}$`, s)
+}
+
+// TestKVListLong sorts a list as long as a request may hold (the default
+// Limits.MaxAttributes is 10,000 members, and a host may allow more), in
+// the order that is worst for an insertion sort, and keeps the last of
+// repeated keys.
+func TestKVListLong(t *testing.T) {
+	const n = 50_000
+	list := make([]KeyValue, 0, n+1)
+	for i := n; i > 0; i-- {
+		list = append(list, KeyValue{Key: fmt.Sprintf("k%06d", i), Value: IntValue(int64(i))})
+	}
+	list = append(list, KeyValue{Key: "k000001", Value: StringValue("last")})
+	var a arena
+	start := time.Now()
+	got, ok := a.attribute(KVListValue(list...))
+	elapsed := time.Since(start)
+	require.True(t, ok)
+	s, ok := jsonString(got.Value)
+	require.True(t, ok)
+	assert.True(t, strings.HasPrefix(s, `{"k000001":"last","k000002":2,`), s[:40])
+	assert.True(t, strings.HasSuffix(s, `,"k050000":50000}`))
+	// Quadratic work takes seconds here; n log n a few milliseconds.
+	assert.Less(t, elapsed, 2*time.Second)
 }
 
 // TestScopeAttributes is relay-otel's test_scope_attributes.

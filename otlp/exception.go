@@ -93,17 +93,19 @@ type exceptionAttrs struct {
 }
 
 // readException reads the exception attributes; a repeated key takes the
-// last value, as everywhere in the converter.
+// last value, as everywhere in the converter. The strings go into the
+// event's JSON, frames included, so invalid UTF-8 (which only a hand-built
+// span can hold) is replaced rather than left to fail the encoding.
 func readException(kvs []KeyValue) exceptionAttrs {
 	var x exceptionAttrs
 	for _, kv := range kvs {
 		switch kv.Key {
 		case attrExceptionType:
-			x.typ = kv.Value.Str()
+			x.typ = validUTF8(kv.Value.Str())
 		case attrExceptionMsg:
-			x.message = kv.Value.Str()
+			x.message = validUTF8(kv.Value.Str())
 		case attrExceptionStack:
-			x.stacktrace = kv.Value.Str()
+			x.stacktrace = validUTF8(kv.Value.Str())
 		case attrExceptionEscape:
 			x.escaped, x.escapedSet = false, false
 			switch v := kv.Value; v.Kind() {
@@ -137,11 +139,10 @@ func newErrorBase(s *Span, converted *protocol.SpanV2) *errorBase {
 	b := &errorBase{
 		platform:    txPlatform(txFirstStringAttr(attrs, "sentry.platform")),
 		transaction: txFirstStringAttr(attrs, "sentry.segment.name"),
-		release:     txFirstStringAttr(attrs, "sentry.release", "resource.service.version"),
-		environment: txFirstStringAttr(attrs, "sentry.environment",
-			"resource.deployment.environment.name", "resource.deployment.environment"),
-		sdk:  txSDK(attrs),
-		otel: txOtelContext(attrs),
+		release:     txRelease(attrs),
+		environment: txEnvironment(attrs),
+		sdk:         txSDK(attrs),
+		otel:        txOtelContext(attrs),
 	}
 	if b.transaction == "" {
 		b.transaction = converted.Name
@@ -265,6 +266,16 @@ func exceptionEventID(traceID, spanID []byte, index int, ns uint64) envelope.Eve
 // repeated key keeps its last value). It returns the zero Lazy if none of
 // them has a value.
 func exceptionExtra(kvs []KeyValue) protocol.Lazy[map[string]jsontext.Value] {
+	// An event has a handful of attributes, which a scan for repeats
+	// handles best; a long list (up to Limits.MaxAttributes) must not cost
+	// quadratic time, so it records where each key last occurs.
+	var last map[string]int
+	if len(kvs) > 16 {
+		last = make(map[string]int, len(kvs))
+		for i, kv := range kvs {
+			last[kv.Key] = i
+		}
+	}
 	var a arena
 	a.b = append(a.b, '{')
 	n := 0
@@ -273,7 +284,7 @@ func exceptionExtra(kvs []KeyValue) protocol.Lazy[map[string]jsontext.Value] {
 		case attrExceptionType, attrExceptionMsg, attrExceptionStack, attrExceptionEscape:
 			continue
 		}
-		if repeated(kvs[i+1:], kv.Key) {
+		if last != nil && last[kv.Key] != i || last == nil && repeated(kvs[i+1:], kv.Key) {
 			continue
 		}
 		start := len(a.b)

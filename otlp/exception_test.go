@@ -1,6 +1,7 @@
 package otlp
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -175,6 +176,53 @@ func TestErrorEventsEncode(t *testing.T) {
 	assert.Equal(t, "node", ev.Platform)
 	require.Len(t, ev.Exception.Values, 1)
 	assert.Equal(t, errs[0].Exception.Values[0].Stacktrace.Frames, ev.Exception.Values[0].Stacktrace.Frames)
+}
+
+// TestErrorEventsInvalidUTF8 converts a hand-built span whose exception
+// strings are not UTF-8, which the decoders never produce: the event must
+// still encode, with the bad bytes replaced.
+func TestErrorEventsInvalidUTF8(t *testing.T) {
+	errs := excConvert(t, excTraces("python", excEvent(excAt,
+		excAttr("exception.type", StringValue("Bad\xffError")),
+		excAttr("exception.message", StringValue("caf\xe9")),
+		excAttr("exception.stacktrace", StringValue("Traceback (most recent call last):\n"+
+			"  File \"/app/\xffx.py\", line 3, in f\xff\n    rais\xffe\nBadError: caf\xe9\n")),
+	)))
+	require.Len(t, errs, 1)
+	exc := errs[0].Exception.Values[0]
+	assert.Equal(t, "Bad\uFFFDError", exc.Type)
+	assert.Equal(t, "caf\uFFFD", string(exc.Value))
+	require.NotNil(t, exc.Stacktrace)
+	require.Len(t, exc.Stacktrace.Frames, 1)
+	assert.Equal(t, "/app/\uFFFDx.py", exc.Stacktrace.Frames[0].AbsPath)
+	payload, err := protocol.Marshal(errs[0])
+	require.NoError(t, err)
+	_, err = protocol.DecodeEvent(payload)
+	require.NoError(t, err)
+}
+
+// TestErrorEventsManyAttributes gives an exception event as many
+// attributes as the default limits allow, and more: extra must keep the
+// last value of each key without costing quadratic time.
+func TestErrorEventsManyAttributes(t *testing.T) {
+	const n = 60_000
+	attrs := []KeyValue{excAttr("exception.type", StringValue("ValueError"))}
+	for i := range n {
+		attrs = append(attrs, excAttr("k"+strconv.Itoa(i), IntValue(int64(i))))
+	}
+	attrs = append(attrs, excAttr("k0", StringValue("last")))
+	start := time.Now()
+	errs := excConvert(t, excTraces("python", excEvent(excAt, attrs...)))
+	elapsed := time.Since(start)
+	require.Len(t, errs, 1)
+	extra, w, err := errs[0].Extra.Get()
+	require.NoError(t, err)
+	require.Empty(t, w)
+	assert.Len(t, extra, n)
+	assert.Equal(t, `"last"`, string(extra["k0"]))
+	assert.Equal(t, `59999`, string(extra["k59999"]))
+	// Quadratic work takes seconds here; linear work a few milliseconds.
+	assert.Less(t, elapsed, 2*time.Second)
 }
 
 // TestErrorEventsStableIDs checks that converting an export again gives

@@ -45,23 +45,45 @@ var originLogs = protocol.Attribute{Type: protocol.AttributeString, Value: jsont
 // The strings of the result may alias those of r.
 func ConvertLog(r *LogRecord, res *Resource, scope *Scope) protocol.Log {
 	var a arena
-	return convertLog(&a, a.logBase(res, scope), r)
+	a.grow(80 + kvsSize(r.Attributes) + scopeSize(res, scope)) // ids and values, in one buffer
+	// A lone record writes its resource and scope straight into its own
+	// map: a base pays off only when records share it.
+	n := len(r.Attributes) + 1 // origin
+	if res != nil {
+		n += len(res.Attributes)
+	}
+	if scope != nil {
+		n += len(scope.Attributes) + 2
+	}
+	attrs := make(protocol.Attributes, n)
+	a.putLogBase(attrs, res, scope)
+	return a.fillLog(r, attrs)
 }
 
 // logBase returns the attributes every log record of a resource and scope
 // starts with.
 func (a *arena) logBase(res *Resource, scope *Scope) base {
-	return newBase(func(m protocol.Attributes) {
-		m["sentry.origin"] = originLogs
-		a.putScope(m, res, scope)
-	})
+	return newBase(func(m protocol.Attributes) { a.putLogBase(m, res, scope) })
+}
+
+// putLogBase puts into m the attributes every log record of a resource
+// and scope starts with: "sentry.origin", then the resource's and scope's.
+func (a *arena) putLogBase(m protocol.Attributes, res *Resource, scope *Scope) {
+	m["sentry.origin"] = originLogs
+	a.putScope(m, res, scope)
 }
 
 // convertLog is ConvertLog with the arena of the request, so that the
 // records of one request share one buffer for their ids and attribute
-// values.
+// values, and the base of the record's resource and scope, so that their
+// attributes are converted once per scope.
 func convertLog(a *arena, b base, r *LogRecord) protocol.Log {
-	attrs := b.attributes(len(r.Attributes))
+	return a.fillLog(r, b.attributes(len(r.Attributes)))
+}
+
+// fillLog converts a record whose attributes start as attrs, which holds
+// its base.
+func (a *arena) fillLog(r *LogRecord, attrs protocol.Attributes) protocol.Log {
 	a.putAttributes(attrs, "", r.Attributes)
 
 	ns := r.TimeUnixNano
@@ -70,8 +92,8 @@ func convertLog(a *arena, b base, r *LogRecord) protocol.Log {
 	}
 	return protocol.Log{
 		Timestamp:  timestamp(ns),
-		TraceID:    a.logTraceID(r.TraceID),
-		SpanID:     a.logSpanID(r.SpanID),
+		TraceID:    a.traceID(r.TraceID),
+		SpanID:     a.optionalSpanID(r.SpanID),
 		Level:      logLevel(r.SeverityNumber, r.SeverityText),
 		Body:       a.logBody(r.Body),
 		Attributes: attrs,
@@ -110,13 +132,14 @@ func logLevel(n SeverityNumber, text string) protocol.LogLevel {
 	return protocol.LogInfo // also for "info" and "information"
 }
 
-// logBody returns a body as text: a string as it is, any other value as
-// the text its attribute would have, and nothing for an empty value or
-// bytes that are not UTF-8.
+// logBody returns a body as text: a string as it is (with invalid UTF-8,
+// which only a hand-built record can hold, replaced, so that the log still
+// encodes), any other value as the text its attribute would have, and
+// nothing for an empty value or bytes that are not UTF-8.
 func (a *arena) logBody(v Value) string {
 	switch v.kind {
 	case KindString:
-		return v.str
+		return validUTF8(v.str)
 	case KindEmpty:
 		return ""
 	}
@@ -127,25 +150,8 @@ func (a *arena) logBody(v Value) string {
 	if attr.Type == protocol.AttributeString {
 		// Bytes and key-value lists: the attribute holds a quoted
 		// string, and the body is its content.
-		s, _ := attr.String()
+		s, _ := jsonString(attr.Value)
 		return s
 	}
 	return aliasString(attr.Value) // the JSON of a number, bool or array
-}
-
-// logTraceID returns the hex of a 16-byte trace id, or a random trace id if
-// id is not one.
-func (a *arena) logTraceID(id []byte) string {
-	if !validID(id, 16) {
-		id = randomTraceID()
-	}
-	return a.hexID(id)
-}
-
-// logSpanID returns the hex of an 8-byte span id, or "" if id is not one.
-func (a *arena) logSpanID(id []byte) string {
-	if !validID(id, 8) {
-		return ""
-	}
-	return a.hexID(id)
 }

@@ -228,11 +228,18 @@ func TestConvertLogBody(t *testing.T) {
 		{"bytes not UTF-8", BytesValue([]byte{0xff, 0xfe}), ""},
 		{"array", ArrayValue(StringValue(`a"b`), IntValue(1), ArrayValue(IntValue(2))), `["a\"b",1]`},
 		{"kvlist", KVListValue(KeyValue{Key: "k", Value: StringValue("v")}), `{"k":"v"}`},
+		{"kvlist with escapes", KVListValue(KeyValue{Key: "k", Value: StringValue(`"v"`)}), `{"k":"\"v\""}`},
+		// Only a hand-built record can hold invalid UTF-8; the log must
+		// still encode.
+		{"string not UTF-8", StringValue("a\xffb"), "a\uFFFDb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := LogRecord{Body: tt.body}
-			assert.Equal(t, tt.want, ConvertLog(&r, nil, nil).Body)
+			got := ConvertLog(&r, nil, nil)
+			assert.Equal(t, tt.want, got.Body)
+			_, err := (&protocol.LogContainer{Items: []protocol.Log{got}}).Item()
+			require.NoError(t, err)
 		})
 	}
 }
@@ -406,15 +413,24 @@ func BenchmarkConvertLog(b *testing.B) {
 		},
 	}
 	const batch = 100
+	// A request's records share an arena and the attributes of their
+	// resource and scope, as in ConvertLogs.
 	b.Run("convert", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var a arena
+			base := a.logBase(res, scope)
 			for range batch {
-				_ = convertLog(&a, a.logBase(res, scope), &record)
+				_ = convertLog(&a, base, &record)
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/record")
+	})
+	b.Run("ConvertLog", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = ConvertLog(&record, res, scope)
+		}
 	})
 	// The baseline: writing the converted records as JSON, which a host
 	// does next.

@@ -83,7 +83,7 @@ func inferOp(s *protocol.SpanV2) string {
 //     reduced to scheme://domain/path. With a path the description is
 //     "M path", followed by " (G)" for a sentry.graphql.operation G;
 //     without one it is just M.
-//   - for a database span (a string db.system.name or db.system), unless
+//   - for a database span (a string db.system, else db.system.name), unless
 //     its sentry.op starts with "cache.": db.query.text, else
 //     db.statement.
 //   - otherwise the span's name.
@@ -182,7 +182,7 @@ func dbDescription(attrs protocol.Attributes) (string, bool) {
 	if op, ok := attrString(attrs, "sentry.op"); ok && strings.HasPrefix(op, "cache.") {
 		return "", false
 	}
-	if _, ok := firstString(attrs, "db.system.name", "db.system"); !ok {
+	if _, ok := firstString(attrs, "db.system", "db.system.name"); !ok {
 		return "", false
 	}
 	if q, ok := attrString(attrs, "db.query.text"); ok {

@@ -109,6 +109,10 @@ func TestInferDescription(t *testing.T) {
 			"db.query.text", "SELECT 2", "db.statement", "SELECT 1"), "SELECT 2"},
 		{"parse_database_span_only_system", v2("SELECT users", "", "db.system", "mysql"), "SELECT users"},
 		{"db without a system", v2("database query", "", "db.statement", "SELECT 1"), "database query"},
+		// Relay reads db.system before db.system.name, so a db.system that
+		// is not a string ends the lookup.
+		{"db.system not a string ends the lookup", v2("n", "", "db.system", "=1", "db.system.name", "pg",
+			"db.query.text", "SELECT 1"), "n"},
 		{"parse_cache_span", v2("CACHE HIT", "", "sentry.op", "cache.hit", "db.system", "redis",
 			"db.statement", "GET x"), "CACHE HIT"},
 		{"parse_faas_trigger_span", v2("FAAS", "", "faas.trigger", "http"), "FAAS"},

@@ -3,8 +3,6 @@ package otlp
 import (
 	"net/http"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -24,7 +22,7 @@ import (
 // full success, else a partial_success with the rejected count and the
 // message.
 func appendExportResponse(b []byte, enc Encoding, sig Signal, rejected int64, message string) []byte {
-	message = validUTF8(message)
+	message = validUTF8(message) // it may quote a piece of a malformed request
 	if rejected == 0 && message == "" {
 		if enc == Protobuf {
 			return b
@@ -94,15 +92,6 @@ func appendStatus(b []byte, enc Encoding, code int32, message string) []byte {
 	b = append(b, `,"message":`...)
 	b, _ = jsontext.AppendQuote(b, message)
 	return append(b, '}')
-}
-
-// validUTF8 replaces invalid UTF-8, which a protobuf string must not hold:
-// a message may quote a piece of a malformed request.
-func validUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // The gRPC status codes an OTLP/HTTP error carries.

@@ -47,9 +47,23 @@ import (
 // elements, and key-value lists strings of JSON text, as in Relay. The
 // result's strings and JSON values may alias s, res and scope.
 func ConvertSpan(s *Span, res *Resource, scope *Scope) (protocol.SpanV2, error) {
+	if err := checkSpanID(s); err != nil {
+		return protocol.SpanV2{}, err
+	}
 	var a arena
 	a.grow(spanSize(s, res, scope))
-	return convertSpan(&a, a.spanBase(res, scope), s)
+	// A lone span writes its resource and scope straight into its own
+	// map: a base pays off only when spans share it.
+	n := len(s.Attributes) + spanExtraAttributes + 2 // origin, platform
+	if res != nil {
+		n += len(res.Attributes)
+	}
+	if scope != nil {
+		n += len(scope.Attributes) + 2
+	}
+	attrs := make(protocol.Attributes, n)
+	a.putSpanBase(attrs, res, scope)
+	return a.fillSpan(s, attrs), nil
 }
 
 // originSpans is the "sentry.origin" of every span that came in over
@@ -59,29 +73,41 @@ var originSpans = protocol.Attribute{Type: protocol.AttributeString, Value: json
 // spanBase returns the attributes every span of a resource and scope
 // starts with.
 func (a *arena) spanBase(res *Resource, scope *Scope) base {
-	return newBase(func(m protocol.Attributes) {
-		a.putScope(m, res, scope)
-		m["sentry.origin"] = originSpans
-		if res != nil {
-			if p, ok := platform(res); ok {
-				a.putNonEmpty(m, "sentry.platform", p)
-			}
+	return newBase(func(m protocol.Attributes) { a.putSpanBase(m, res, scope) })
+}
+
+// putSpanBase puts into m the attributes every span of a resource and
+// scope starts with: the resource's and scope's, then "sentry.origin" and
+// "sentry.platform".
+func (a *arena) putSpanBase(m protocol.Attributes, res *Resource, scope *Scope) {
+	a.putScope(m, res, scope)
+	m["sentry.origin"] = originSpans
+	if res != nil {
+		if p, ok := platform(res); ok {
+			a.putNonEmpty(m, "sentry.platform", p)
 		}
-	})
+	}
 }
 
 // spanSize estimates the arena bytes a span converts into, so that a
 // lone span needs one buffer rather than a series of growing ones.
 func spanSize(s *Span, res *Resource, scope *Scope) int {
-	n := 160 + len(s.Name) + kvsSize(s.Attributes)
+	n := 160 + len(s.Name) + kvsSize(s.Attributes) + scopeSize(res, scope)
+	for i := range s.Links {
+		n += 48 + kvsSize(s.Links[i].Attributes)
+	}
+	return n
+}
+
+// scopeSize estimates the arena bytes of a resource's and a scope's
+// attributes, prefixed keys included.
+func scopeSize(res *Resource, scope *Scope) int {
+	n := 0
 	if res != nil {
 		n += kvsSize(res.Attributes) + 9*len(res.Attributes)
 	}
 	if scope != nil {
 		n += kvsSize(scope.Attributes) + 16*len(scope.Attributes) + len(scope.Name) + len(scope.Version) + 4
-	}
-	for i := range s.Links {
-		n += 48 + kvsSize(s.Links[i].Attributes)
 	}
 	return n
 }
@@ -100,32 +126,41 @@ func kvsSize(kvs []KeyValue) int {
 // shares one, and the base of the span's resource and scope, so that
 // their attributes are converted once per scope.
 func convertSpan(a *arena, b base, s *Span) (protocol.SpanV2, error) {
-	if !validID(s.SpanID, 8) {
-		return protocol.SpanV2{}, fmt.Errorf("%w: %s", ErrInvalidSpanID, describeID(s.SpanID, 8))
+	if err := checkSpanID(s); err != nil {
+		return protocol.SpanV2{}, err
 	}
+	return a.fillSpan(s, b.attributes(len(s.Attributes)+spanExtraAttributes)), nil
+}
+
+// spanExtraAttributes is how many attributes a span may get beyond its
+// own and its base: the status message, remote, kind, and what
+// normalization adds (op, segment id and name, transaction).
+const spanExtraAttributes = 7
+
+// checkSpanID returns the error of a span whose id Relay cannot store.
+func checkSpanID(s *Span) error {
+	if validID(s.SpanID, 8) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrInvalidSpanID, describeID(s.SpanID, 8))
+}
+
+// fillSpan converts a span with a valid id, whose attributes start as
+// attrs, which holds its base.
+func (a *arena) fillSpan(s *Span, attrs protocol.Attributes) protocol.SpanV2 {
 	out := protocol.SpanV2{
+		TraceID:        a.traceID(s.TraceID),
 		SpanID:         a.hexID(s.SpanID),
+		ParentSpanID:   a.optionalSpanID(s.ParentSpanID),
 		Status:         protocol.SpanV2OK,
 		StartTimestamp: timestamp(s.StartTimeUnixNano),
 		EndTimestamp:   timestamp(s.EndTimeUnixNano),
-	}
-	if validID(s.TraceID, 16) {
-		out.TraceID = a.hexID(s.TraceID)
-	} else {
-		out.TraceID = a.hexID(randomTraceID())
-	}
-	if validID(s.ParentSpanID, 8) {
-		out.ParentSpanID = a.hexID(s.ParentSpanID)
 	}
 	if s.Status != nil && s.Status.Code != StatusCodeUnset && s.Status.Code != StatusCodeOK {
 		out.Status = protocol.SpanV2Error
 	}
 
-	// Room for the span's own, the status message, remote, kind, and
-	// what normalization adds (op, segment id and name, transaction).
-	attrs := b.attributes(len(s.Attributes) + 7)
-
-	name := validKey(s.Name)
+	name := validUTF8(s.Name)
 	for _, kv := range s.Attributes {
 		if kv.Value.kind == KindEmpty {
 			continue
@@ -139,7 +174,7 @@ func convertSpan(a *arena, b base, s *Span) (protocol.SpanV2, error) {
 			}
 		}
 		if attr, ok := a.attribute(kv.Value); ok {
-			attrs[validKey(kv.Key)] = attr
+			attrs[validUTF8(kv.Key)] = attr
 		}
 	}
 	out.Name = name
@@ -162,7 +197,7 @@ func convertSpan(a *arena, b base, s *Span) (protocol.SpanV2, error) {
 	}
 	out.Attributes = attrs
 	out.Links = convertLinks(a, s.Links)
-	return out, nil
+	return out
 }
 
 // convertLinks converts span links. The result is never nil, so that a
@@ -215,6 +250,26 @@ func validID(id []byte, n int) bool {
 		}
 	}
 	return false
+}
+
+// traceID returns the hex of a valid trace id, or of a random one when id
+// is not valid: Relay gives a span or log record without a usable trace
+// id a trace of its own, because Sentry requires every span and log to
+// belong to one.
+func (a *arena) traceID(id []byte) string {
+	if !validID(id, 16) {
+		id = randomTraceID()
+	}
+	return a.hexID(id)
+}
+
+// optionalSpanID returns the hex of a valid span id, and "" for an empty or
+// invalid one: a parent or log span id that Relay cannot read is absent.
+func (a *arena) optionalSpanID(id []byte) string {
+	if !validID(id, 8) {
+		return ""
+	}
+	return a.hexID(id)
 }
 
 // describeID says what is wrong with an id, for an error message.

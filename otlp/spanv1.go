@@ -266,24 +266,10 @@ func quoted(s string) jsontext.Value {
 	return b
 }
 
-// isHexSpanID reports whether s is a span id: 16 hex digits, not all
-// zeros.
+// isHexSpanID reports whether s is a span id as Relay reads one from
+// text: 16 hex digits, in either case, not all zeros.
 func isHexSpanID(s string) bool {
-	if len(s) != 16 {
-		return false
-	}
-	zero := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '0':
-		case '1' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
-			zero = false
-		default:
-			return false
-		}
-	}
-	return !zero
+	return len(s) == 16 && isHex(s) && strings.Trim(s, "0") != ""
 }
 
 // profileID returns a profile id as the older span format writes it: a
@@ -292,14 +278,19 @@ func profileID(s string) (string, bool) {
 	if len(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' {
 		s = s[:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
 	}
-	if len(s) != 32 {
+	if len(s) != 32 || !isHex(s) {
 		return "", false
 	}
+	return strings.ToLower(s), true
+}
+
+// isHex reports whether s is made of hex digits, in either case.
+func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return "", false
+			return false
 		}
 	}
-	return strings.ToLower(s), true
+	return true
 }

@@ -70,9 +70,12 @@ func grpcStatus(code int64) (protocol.SpanStatus, bool) {
 //
 // The HTTP code is http.status_code or, when that is absent,
 // http.response.status_code, the current convention's name. Relay's
-// newest v2-to-v1 conversion reads both (the older ones only the first);
-// where both are present its key order makes http.status_code win, as
-// here. Codes must be JSON integers.
+// v2-to-v1 conversion reads only http.status_code, so an error span that
+// recorded just the current name is internal_error there and, say,
+// not_found here: OpenTelemetry SDKs have written only the current name
+// since semantic conventions 1.23, and the older span format exists here
+// for hosts that store transactions, which Relay never builds from OTLP.
+// Codes must be JSON integers.
 func v1Status(s *protocol.SpanV2) protocol.SpanStatus {
 	if s.Status == protocol.SpanV2OK {
 		return protocol.SpanStatusOK

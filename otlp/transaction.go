@@ -215,11 +215,10 @@ func transactionEvent(spans []protocol.SpanV2, r int32, members []int32) (*proto
 		TransactionInfo: &protocol.TransactionInfo{Source: txSource(attrs)},
 		StartTimestamp:  s.StartTimestamp,
 		Timestamp:       s.EndTimestamp,
-		Release:         protocol.LenientString(txFirstStringAttr(attrs, "sentry.release", "resource.service.version")),
-		Environment: txFirstStringAttr(attrs, "sentry.environment",
-			"resource.deployment.environment.name", "resource.deployment.environment"),
-		Contexts: protocol.Contexts{"trace": trace},
-		SDK:      txSDK(attrs),
+		Release:         protocol.LenientString(txRelease(attrs)),
+		Environment:     txEnvironment(attrs),
+		Contexts:        protocol.Contexts{"trace": trace},
+		SDK:             txSDK(attrs),
 	}
 	if otel := txOtelContext(attrs); otel != nil {
 		ev.Contexts["otel"] = otel
@@ -363,6 +362,19 @@ func txOtelContext(attrs protocol.Attributes) jsontext.Value {
 	writeObject("attributes", own, 0)
 	writeObject("resource", resource, len(resourcePrefix))
 	return append(b, '}')
+}
+
+// txRelease returns the release of the events of a span: see
+// transactionEvent.
+func txRelease(attrs protocol.Attributes) string {
+	return txFirstStringAttr(attrs, "sentry.release", "resource.service.version")
+}
+
+// txEnvironment returns the environment of the events of a span: see
+// transactionEvent.
+func txEnvironment(attrs protocol.Attributes) string {
+	return txFirstStringAttr(attrs, "sentry.environment",
+		"resource.deployment.environment.name", "resource.deployment.environment")
 }
 
 // txFirstStringAttr returns the value of the first of keys that is a
