@@ -129,7 +129,29 @@ func convertSpan(a *arena, b base, s *Span) (protocol.SpanV2, error) {
 	if err := checkSpanID(s); err != nil {
 		return protocol.SpanV2{}, err
 	}
-	return a.fillSpan(s, b.attributes(len(s.Attributes)+spanExtraAttributes)), nil
+	return a.fillSpan(s, b.attributes(len(s.Attributes)+spanExtra(s))), nil
+}
+
+// spanExtra is how many attributes s gets beyond its own and its base:
+// the status message, remote, kind, and what normalization adds (op, and
+// the segment id and name, and for a segment the transaction). Counting
+// them rather than allowing for all of them matters: a map's table
+// doubles at powers of two, and most spans sit just below one.
+func spanExtra(s *Span) int {
+	n := 3 // op, segment id and name
+	if s.Status != nil && s.Status.Message != "" {
+		n++
+	}
+	if s.Flags&FlagsContextHasIsRemoteMask != 0 {
+		n++
+	}
+	if s.Kind >= SpanKindInternal && s.Kind <= SpanKindConsumer {
+		n++
+	}
+	if len(s.ParentSpanID) == 0 || s.Flags&FlagsContextIsRemoteMask != 0 {
+		n++ // the transaction of a segment
+	}
+	return n
 }
 
 // spanExtraAttributes is how many attributes a span may get beyond its
