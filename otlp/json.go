@@ -50,35 +50,34 @@ import (
 // allocations per request rather than per item: strings without escapes
 // alias the input; ids, bytes and unescaped strings are carved out of a
 // growing byte arena; and as JSON does not say how long a list is, every
-// list is gathered on a stack, which pooled decoders keep from request to
-// request, and then copied once into a slice of exactly its length
-// (attribute lists and array elements into slabs shared by the request).
+// list of spans, log records, events, links, attributes or values is
+// gathered on a stack, which pooled decoders keep from request to request,
+// and then copied once into a slice of exactly its length (attribute
+// lists and array elements into slabs shared by the request).
 
 // decodeTracesJSON decodes an ExportTraceServiceRequest in OTLP JSON.
 func decodeTracesJSON(data []byte, l *Limits) (*Traces, error) {
-	d := getJSONDecoder(data, l)
-	defer putJSONDecoder(d)
-	t := new(Traces)
-	err := d.document(func(id jsonField) error {
-		if id == fResourceSpans {
-			return d.resourceSpansList(&t.ResourceSpans)
-		}
-		return errJSONSkip
+	return jsonRequest(data, l, fResourceSpans, func(d *jsonDecoder, t *Traces) error {
+		return d.resourceSpansList(&t.ResourceSpans)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
 }
 
 // decodeLogsJSON decodes an ExportLogsServiceRequest in OTLP JSON.
 func decodeLogsJSON(data []byte, l *Limits) (*Logs, error) {
+	return jsonRequest(data, l, fResourceLogs, func(d *jsonDecoder, t *Logs) error {
+		return d.resourceLogsList(&t.ResourceLogs)
+	})
+}
+
+// jsonRequest decodes a request, whose one member is its list of
+// resources, read by read.
+func jsonRequest[T any](data []byte, l *Limits, resources jsonField, read func(*jsonDecoder, *T) error) (*T, error) {
 	d := getJSONDecoder(data, l)
 	defer putJSONDecoder(d)
-	t := new(Logs)
+	t := new(T)
 	err := d.document(func(id jsonField) error {
-		if id == fResourceLogs {
-			return d.resourceLogsList(&t.ResourceLogs)
+		if id == resources {
+			return read(d, t)
 		}
 		return errJSONSkip
 	})
@@ -791,49 +790,86 @@ var jsonBase64 = [4]struct {
 
 // The messages.
 
-func (d *jsonDecoder) resourceSpansList(p *[]ResourceSpans) error {
+// The trace and logs requests nest alike: a request holds resources, a
+// resource holds scopes and a scope holds items, spans or log records.
+// The levels differ only in the types of their lists, so one generic
+// reader of each level serves both, given the list and how to read it.
+
+// jsonMessages reads a list of messages, appending each element to *p
+// before read reads it: for the few resources and scopes, which need no
+// stack. Nothing appends to *p while an element is read, so it stays put.
+func jsonMessages[T any](d *jsonDecoder, p *[]T, read func(*T) error) error {
 	return d.list(nil, func(int) error {
-		*p = append(*p, ResourceSpans{})
-		rs := &(*p)[len(*p)-1]
-		var legacy []ScopeSpans
-		err := d.message(func(id jsonField) error {
-			switch id {
-			case fResource:
-				return d.resource(&rs.Resource)
-			case fScopeSpans:
-				return d.scopeSpansList(&rs.ScopeSpans)
-			case fInstrumentationLibrarySpans:
-				return d.scopeSpansList(&legacy)
-			case fSchemaURL:
-				return d.str(&rs.SchemaURL)
+		*p = append(*p, *new(T))
+		return read(&(*p)[len(*p)-1])
+	})
+}
+
+// jsonResource reads a ResourceSpans or ResourceLogs, whose scopes are
+// the member scopesID, and the legacy member legacyID, read by scopeList.
+// The legacy list is allocated when it occurs, which is seldom: as
+// scopeList is a function value, a list on the stack would escape.
+func jsonResource[S any](d *jsonDecoder, r *Resource, schemaURL *string, scopes *[]S, scopesID, legacyID jsonField, scopeList func(*[]S) error) error {
+	var legacy *[]S
+	err := d.message(func(id jsonField) error {
+		switch id {
+		case fResource:
+			return d.resource(r)
+		case scopesID:
+			return scopeList(scopes)
+		case legacyID:
+			if legacy == nil {
+				legacy = new([]S)
 			}
-			return errJSONSkip
-		})
-		rs.ScopeSpans = append(rs.ScopeSpans, legacy...)
-		return err
+			return scopeList(legacy)
+		case fSchemaURL:
+			return d.str(schemaURL)
+		}
+		return errJSONSkip
+	})
+	if legacy != nil {
+		*scopes = append(*scopes, *legacy...)
+	}
+	return err
+}
+
+// jsonScope reads a ScopeSpans or ScopeLogs, whose items are the member
+// itemsID, read by itemList.
+func jsonScope[I any](d *jsonDecoder, scope **Scope, schemaURL *string, items *[]I, itemsID jsonField, itemList func(*[]I) error) error {
+	return d.message(func(id jsonField) error {
+		switch id {
+		case fScope, fInstrumentationLibrary:
+			return d.scope(scope)
+		case itemsID:
+			return itemList(items)
+		case fSchemaURL:
+			return d.str(schemaURL)
+		}
+		return errJSONSkip
+	})
+}
+
+func (d *jsonDecoder) resourceSpansList(p *[]ResourceSpans) error {
+	return jsonMessages(d, p, func(rs *ResourceSpans) error {
+		return jsonResource(d, &rs.Resource, &rs.SchemaURL, &rs.ScopeSpans, fScopeSpans, fInstrumentationLibrarySpans, d.scopeSpansList)
+	})
+}
+
+func (d *jsonDecoder) scopeSpansList(p *[]ScopeSpans) error {
+	return jsonMessages(d, p, func(ss *ScopeSpans) error {
+		return jsonScope(d, &ss.Scope, &ss.SchemaURL, &ss.Spans, fSpans, d.spanList)
 	})
 }
 
 func (d *jsonDecoder) resourceLogsList(p *[]ResourceLogs) error {
-	return d.list(nil, func(int) error {
-		*p = append(*p, ResourceLogs{})
-		rl := &(*p)[len(*p)-1]
-		var legacy []ScopeLogs
-		err := d.message(func(id jsonField) error {
-			switch id {
-			case fResource:
-				return d.resource(&rl.Resource)
-			case fScopeLogs:
-				return d.scopeLogsList(&rl.ScopeLogs)
-			case fInstrumentationLibraryLogs:
-				return d.scopeLogsList(&legacy)
-			case fSchemaURL:
-				return d.str(&rl.SchemaURL)
-			}
-			return errJSONSkip
-		})
-		rl.ScopeLogs = append(rl.ScopeLogs, legacy...)
-		return err
+	return jsonMessages(d, p, func(rl *ResourceLogs) error {
+		return jsonResource(d, &rl.Resource, &rl.SchemaURL, &rl.ScopeLogs, fScopeLogs, fInstrumentationLibraryLogs, d.scopeLogsList)
+	})
+}
+
+func (d *jsonDecoder) scopeLogsList(p *[]ScopeLogs) error {
+	return jsonMessages(d, p, func(sl *ScopeLogs) error {
+		return jsonScope(d, &sl.Scope, &sl.SchemaURL, &sl.LogRecords, fLogRecords, d.logRecords)
 	})
 }
 
@@ -849,70 +885,59 @@ func (d *jsonDecoder) resource(r *Resource) error {
 	})
 }
 
-// scope reads an InstrumentationScope, or the InstrumentationLibrary of
-// legacy requests, which has the same first fields. Present, even empty,
-// it is a non-nil Scope, as protobuf decoding gives.
-func (d *jsonDecoder) scope(p **Scope) error {
+// jsonOptional reads a message that the model points to, *p, which stays
+// nil while its member is absent or null. The member's first occurrence
+// takes the message from a chunk of the slab, and a later one merges into
+// it, as in protobuf.
+func jsonOptional[T any](d *jsonDecoder, p **T, slab *[]T, chunk int, member func(*T, jsonField) error) error {
 	if d.dec.PeekKind() == 'n' {
 		return d.null()
 	}
 	if *p == nil {
-		if len(d.scopeSlab) == cap(d.scopeSlab) {
-			d.scopeSlab = make([]Scope, 0, 16)
+		if len(*slab) == cap(*slab) {
+			*slab = make([]T, 0, chunk)
 		}
-		d.scopeSlab = d.scopeSlab[:len(d.scopeSlab)+1]
-		*p = &d.scopeSlab[len(d.scopeSlab)-1]
+		*slab = (*slab)[:len(*slab)+1]
+		*p = &(*slab)[len(*slab)-1]
 	}
-	s := *p
-	return d.object(func(id jsonField) error {
-		switch id {
-		case fName:
-			return d.str(&s.Name)
-		case fVersion:
-			return d.str(&s.Version)
-		case fAttributes:
-			return d.attributes(&s.Attributes)
-		case fDroppedAttributesCount:
-			return d.u32(&s.DroppedAttributesCount)
-		}
-		return errJSONSkip
-	})
+	m := *p
+	return d.object(func(id jsonField) error { return member(m, id) })
 }
 
-func (d *jsonDecoder) scopeSpansList(p *[]ScopeSpans) error {
-	return d.list(nil, func(int) error {
-		*p = append(*p, ScopeSpans{})
-		ss := &(*p)[len(*p)-1]
-		return d.message(func(id jsonField) error {
-			switch id {
-			case fScope, fInstrumentationLibrary:
-				return d.scope(&ss.Scope)
-			case fSpans:
-				return d.spanList(&ss.Spans)
-			case fSchemaURL:
-				return d.str(&ss.SchemaURL)
-			}
-			return errJSONSkip
-		})
-	})
+// scope reads an InstrumentationScope, or the InstrumentationLibrary of
+// legacy requests, which has the same first fields. Present, even empty,
+// it is a non-nil Scope, as protobuf decoding gives.
+func (d *jsonDecoder) scope(p **Scope) error {
+	return jsonOptional(d, p, &d.scopeSlab, 16, d.scopeMember)
 }
 
-func (d *jsonDecoder) scopeLogsList(p *[]ScopeLogs) error {
-	return d.list(nil, func(int) error {
-		*p = append(*p, ScopeLogs{})
-		sl := &(*p)[len(*p)-1]
-		return d.message(func(id jsonField) error {
-			switch id {
-			case fScope, fInstrumentationLibrary:
-				return d.scope(&sl.Scope)
-			case fLogRecords:
-				return d.logRecords(&sl.LogRecords)
-			case fSchemaURL:
-				return d.str(&sl.SchemaURL)
-			}
-			return errJSONSkip
-		})
-	})
+func (d *jsonDecoder) scopeMember(s *Scope, id jsonField) error {
+	switch id {
+	case fName:
+		return d.str(&s.Name)
+	case fVersion:
+		return d.str(&s.Version)
+	case fAttributes:
+		return d.attributes(&s.Attributes)
+	case fDroppedAttributesCount:
+		return d.u32(&s.DroppedAttributesCount)
+	}
+	return errJSONSkip
+}
+
+// status reads a span's Status; present, even empty, it is non-nil.
+func (d *jsonDecoder) status(p **Status) error {
+	return jsonOptional(d, p, &d.statusSlab, 64, d.statusMember)
+}
+
+func (d *jsonDecoder) statusMember(s *Status, id jsonField) error {
+	switch id {
+	case fMessage:
+		return d.str(&s.Message)
+	case fCode:
+		return d.enum((*int32)(&s.Code), jsonStatusCodeNames)
+	}
+	return errJSONSkip
 }
 
 // The enum value names, indexed by value, as protojson accepts them.
@@ -934,24 +959,57 @@ var (
 	}()
 )
 
-func (d *jsonDecoder) spanList(p *[]Span) error {
-	base := len(d.spanStack)
-	err := d.list(func(int) error {
-		if d.lim.MaxSpans > 0 && d.spans >= d.lim.MaxSpans {
-			return d.limit("MaxSpans", d.spans+1, d.lim.MaxSpans)
-		}
-		d.spans++
-		return nil
-	}, func(int) error {
-		d.spanStack = append(d.spanStack, Span{})
-		// Nothing below pushes spans, so s stays put.
-		s := &d.spanStack[len(d.spanStack)-1]
-		return d.message(func(id jsonField) error { return d.span(s, id) })
+// jsonStacked reads a list of messages, gathering it on stack and then
+// appending it to *p (see jsonAppendStack). check, if not nil, is called
+// before each element; member reads a member of an element. Nothing that
+// member reads pushes onto the same stack, so an element stays put while
+// it is read.
+func jsonStacked[T any](d *jsonDecoder, p *[]T, stack *[]T, check func(int) error, member func(*T, jsonField) error) error {
+	base := len(*stack)
+	err := d.list(check, func(int) error {
+		*stack = append(*stack, *new(T))
+		e := &(*stack)[len(*stack)-1]
+		return d.message(func(id jsonField) error { return member(e, id) })
 	})
-	*p = jsonAppendStack(*p, d.spanStack, base)
-	clear(d.spanStack[base:])
-	d.spanStack = d.spanStack[:base]
+	*p = jsonAppendStack(*p, *stack, base)
+	jsonTruncate(stack, base)
 	return err
+}
+
+// jsonAppendStack appends stack[base:] to dst, allocating dst's array at the
+// exact size when dst is empty, which it is unless a member repeats.
+func jsonAppendStack[T any](dst, stack []T, base int) []T {
+	n := len(stack) - base
+	if n == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = make([]T, 0, n)
+	}
+	return append(dst, stack[base:]...)
+}
+
+// jsonTruncate pops the stack down to base, clearing what it held, which
+// now belongs to the result and must not be kept alive by the pool.
+func jsonTruncate[T any](stack *[]T, base int) {
+	clear((*stack)[base:])
+	*stack = (*stack)[:base]
+}
+
+// countItems returns the check of a list of spans or log records: their
+// count so far, *n, within max, the limit named limit.
+func (d *jsonDecoder) countItems(n *int, limit string, max int) func(int) error {
+	return func(int) error {
+		if max > 0 && *n >= max {
+			return d.limit(limit, *n+1, max)
+		}
+		*n++
+		return nil
+	}
+}
+
+func (d *jsonDecoder) spanList(p *[]Span) error {
+	return jsonStacked(d, p, &d.spanStack, d.countItems(&d.spans, "MaxSpans", d.lim.MaxSpans), d.span)
 }
 
 func (d *jsonDecoder) span(s *Span, id jsonField) error {
@@ -979,11 +1037,11 @@ func (d *jsonDecoder) span(s *Span, id jsonField) error {
 	case fDroppedAttributesCount:
 		return d.u32(&s.DroppedAttributesCount)
 	case fEvents:
-		return d.events(&s.Events)
+		return jsonStacked(d, &s.Events, &d.eventStack, nil, d.event)
 	case fDroppedEventsCount:
 		return d.u32(&s.DroppedEventsCount)
 	case fLinks:
-		return d.links(&s.Links)
+		return jsonStacked(d, &s.Links, &d.linkStack, nil, d.link)
 	case fDroppedLinksCount:
 		return d.u32(&s.DroppedLinksCount)
 	case fStatus:
@@ -992,101 +1050,40 @@ func (d *jsonDecoder) span(s *Span, id jsonField) error {
 	return errJSONSkip
 }
 
-func (d *jsonDecoder) events(p *[]SpanEvent) error {
-	base := len(d.eventStack)
-	err := d.list(nil, func(int) error {
-		d.eventStack = append(d.eventStack, SpanEvent{})
-		e := &d.eventStack[len(d.eventStack)-1]
-		return d.message(func(id jsonField) error {
-			switch id {
-			case fTimeUnixNano:
-				return d.u64(&e.TimeUnixNano)
-			case fName:
-				return d.str(&e.Name)
-			case fAttributes:
-				return d.attributes(&e.Attributes)
-			case fDroppedAttributesCount:
-				return d.u32(&e.DroppedAttributesCount)
-			}
-			return errJSONSkip
-		})
-	})
-	*p = jsonAppendStack(*p, d.eventStack, base)
-	clear(d.eventStack[base:])
-	d.eventStack = d.eventStack[:base]
-	return err
+func (d *jsonDecoder) event(e *SpanEvent, id jsonField) error {
+	switch id {
+	case fTimeUnixNano:
+		return d.u64(&e.TimeUnixNano)
+	case fName:
+		return d.str(&e.Name)
+	case fAttributes:
+		return d.attributes(&e.Attributes)
+	case fDroppedAttributesCount:
+		return d.u32(&e.DroppedAttributesCount)
+	}
+	return errJSONSkip
 }
 
-func (d *jsonDecoder) links(p *[]SpanLink) error {
-	base := len(d.linkStack)
-	err := d.list(nil, func(int) error {
-		d.linkStack = append(d.linkStack, SpanLink{})
-		k := &d.linkStack[len(d.linkStack)-1]
-		return d.message(func(id jsonField) error {
-			switch id {
-			case fTraceID:
-				return d.id(&k.TraceID)
-			case fSpanID:
-				return d.id(&k.SpanID)
-			case fTraceState:
-				return d.str(&k.TraceState)
-			case fAttributes:
-				return d.attributes(&k.Attributes)
-			case fDroppedAttributesCount:
-				return d.u32(&k.DroppedAttributesCount)
-			case fFlags:
-				return d.u32(&k.Flags)
-			}
-			return errJSONSkip
-		})
-	})
-	*p = jsonAppendStack(*p, d.linkStack, base)
-	clear(d.linkStack[base:])
-	d.linkStack = d.linkStack[:base]
-	return err
-}
-
-// status reads a span's Status; present, even empty, it is non-nil.
-func (d *jsonDecoder) status(p **Status) error {
-	if d.dec.PeekKind() == 'n' {
-		return d.null()
+func (d *jsonDecoder) link(k *SpanLink, id jsonField) error {
+	switch id {
+	case fTraceID:
+		return d.id(&k.TraceID)
+	case fSpanID:
+		return d.id(&k.SpanID)
+	case fTraceState:
+		return d.str(&k.TraceState)
+	case fAttributes:
+		return d.attributes(&k.Attributes)
+	case fDroppedAttributesCount:
+		return d.u32(&k.DroppedAttributesCount)
+	case fFlags:
+		return d.u32(&k.Flags)
 	}
-	if *p == nil {
-		if len(d.statusSlab) == cap(d.statusSlab) {
-			d.statusSlab = make([]Status, 0, 64)
-		}
-		d.statusSlab = d.statusSlab[:len(d.statusSlab)+1]
-		*p = &d.statusSlab[len(d.statusSlab)-1]
-	}
-	s := *p
-	return d.object(func(id jsonField) error {
-		switch id {
-		case fMessage:
-			return d.str(&s.Message)
-		case fCode:
-			return d.enum((*int32)(&s.Code), jsonStatusCodeNames)
-		}
-		return errJSONSkip
-	})
+	return errJSONSkip
 }
 
 func (d *jsonDecoder) logRecords(p *[]LogRecord) error {
-	base := len(d.logStack)
-	err := d.list(func(int) error {
-		if d.lim.MaxLogRecords > 0 && d.records >= d.lim.MaxLogRecords {
-			return d.limit("MaxLogRecords", d.records+1, d.lim.MaxLogRecords)
-		}
-		d.records++
-		return nil
-	}, func(int) error {
-		d.logStack = append(d.logStack, LogRecord{})
-		r := &d.logStack[len(d.logStack)-1]
-		return d.message(func(id jsonField) error { return d.logRecord(r, id) })
-	})
-	*p = jsonAppendStack(*p, d.logStack, base)
-	clear(d.logStack[base:])
-	d.logStack = d.logStack[:base]
-	return err
+	return jsonStacked(d, p, &d.logStack, d.countItems(&d.records, "MaxLogRecords", d.lim.MaxLogRecords), d.logRecord)
 }
 
 func (d *jsonDecoder) logRecord(r *LogRecord, id jsonField) error {
@@ -1117,19 +1114,6 @@ func (d *jsonDecoder) logRecord(r *LogRecord, id jsonField) error {
 	return errJSONSkip
 }
 
-// jsonAppendStack appends stack[base:] to dst, allocating dst's array at the
-// exact size when dst is empty, which it is unless a member repeats.
-func jsonAppendStack[T any](dst, stack []T, base int) []T {
-	n := len(stack) - base
-	if n == 0 {
-		return dst
-	}
-	if dst == nil {
-		dst = make([]T, 0, n)
-	}
-	return append(dst, stack[base:]...)
-}
-
 // maxAttributes returns the check of MaxAttributes for a list that has
 // n elements already, from an earlier occurrence of its member.
 func (d *jsonDecoder) maxAttributes(n int) func(int) error {
@@ -1144,6 +1128,47 @@ func (d *jsonDecoder) maxAttributes(n int) func(int) error {
 	}
 }
 
+// checkLength checks a string or bytes value of n bytes against
+// MaxValueLength.
+func (d *jsonDecoder) checkLength(n int) error {
+	if d.lim.MaxValueLength > 0 && n > d.lim.MaxValueLength {
+		return d.limit("MaxValueLength", n, d.lim.MaxValueLength)
+	}
+	return nil
+}
+
+// jsonSlabbed reads a list of attributes or array elements, which read
+// returns one by one, gathering it on stack and then appending it to *p
+// through a chunk of the slab, of lo to hi elements. The elements are
+// read into a variable and pushed whole, since what read reads may push
+// onto the same stack.
+func jsonSlabbed[T any](d *jsonDecoder, p *[]T, stack, slab *[]T, lo, hi int, read func() (T, error)) error {
+	base := len(*stack)
+	err := d.list(d.maxAttributes(len(*p)), func(int) error {
+		e, err := read()
+		if err != nil {
+			return err
+		}
+		*stack = append(*stack, e)
+		return nil
+	})
+	if n := len(*stack) - base; n > 0 {
+		if cap(*slab)-len(*slab) < n {
+			*slab = make([]T, 0, max(min(2*cap(*slab), hi), lo, n))
+		}
+		start := len(*slab)
+		*slab = append(*slab, (*stack)[base:]...)
+		es := (*slab)[start:len(*slab):len(*slab)]
+		if *p == nil {
+			*p = es
+		} else {
+			*p = append(*p, es...)
+		}
+	}
+	jsonTruncate(stack, base)
+	return err
+}
+
 // attributes reads a list of KeyValue; values are at depth 1.
 func (d *jsonDecoder) attributes(p *[]KeyValue) error {
 	return d.keyValues(p, 1)
@@ -1152,45 +1177,34 @@ func (d *jsonDecoder) attributes(p *[]KeyValue) error {
 // keyValues reads a list of KeyValue whose values are at the given depth:
 // attributes, or the values of a kvlistValue.
 func (d *jsonDecoder) keyValues(p *[]KeyValue, depth int) error {
-	base := len(d.kvStack)
-	err := d.list(d.maxAttributes(len(*p)), func(int) error {
+	return jsonSlabbed(d, p, &d.kvStack, &d.kvSlab, 64, 4096, func() (KeyValue, error) {
 		var kv KeyValue
-		if err := d.message(func(id jsonField) error {
+		err := d.message(func(id jsonField) error {
 			switch id {
 			case fKey:
 				if err := d.str(&kv.Key); err != nil {
 					return err
 				}
-				if d.lim.MaxValueLength > 0 && len(kv.Key) > d.lim.MaxValueLength {
-					return d.limit("MaxValueLength", len(kv.Key), d.lim.MaxValueLength)
-				}
-				return nil
+				return d.checkLength(len(kv.Key))
 			case fValue:
 				return d.anyValue(&kv.Value, depth)
 			}
 			return errJSONSkip
-		}); err != nil {
-			return err
-		}
-		d.kvStack = append(d.kvStack, kv)
-		return nil
+		})
+		return kv, err
 	})
-	if n := len(d.kvStack) - base; n > 0 {
-		if cap(d.kvSlab)-len(d.kvSlab) < n {
-			d.kvSlab = make([]KeyValue, 0, max(min(2*cap(d.kvSlab), 4096), 64, n))
+}
+
+// values reads the elements of an arrayValue.
+func (d *jsonDecoder) values(p *[]Value, depth int) error {
+	return jsonSlabbed(d, p, &d.valStack, &d.valSlab, 32, 1024, func() (Value, error) {
+		if d.dec.PeekKind() == 'n' {
+			return Value{}, d.expected("an object")
 		}
-		start := len(d.kvSlab)
-		d.kvSlab = append(d.kvSlab, d.kvStack[base:]...)
-		kvs := d.kvSlab[start:len(d.kvSlab):len(d.kvSlab)]
-		if *p == nil {
-			*p = kvs
-		} else {
-			*p = append(*p, kvs...)
-		}
-	}
-	clear(d.kvStack[base:])
-	d.kvStack = d.kvStack[:base]
-	return err
+		var v Value
+		err := d.anyValue(&v, depth)
+		return v, err
+	})
 }
 
 // anyValue reads an AnyValue at the given depth, 1 for an attribute's
@@ -1213,12 +1227,7 @@ func (d *jsonDecoder) anyValue(v *Value, depth int) error {
 				return d.null()
 			}
 			vs := v.Array() // a repeated member merges, as in protobuf
-			if err := d.object(func(id jsonField) error {
-				if id == fValues {
-					return d.values(&vs, depth+1)
-				}
-				return errJSONSkip
-			}); err != nil {
+			if err := d.valuesObject(func() error { return d.values(&vs, depth+1) }); err != nil {
 				return err
 			}
 			*v = Value{kind: KindArray, arr: vs}
@@ -1227,12 +1236,7 @@ func (d *jsonDecoder) anyValue(v *Value, depth int) error {
 				return d.null()
 			}
 			kvs := v.KVList()
-			if err := d.object(func(id jsonField) error {
-				if id == fValues {
-					return d.keyValues(&kvs, depth+1)
-				}
-				return errJSONSkip
-			}); err != nil {
+			if err := d.valuesObject(func() error { return d.keyValues(&kvs, depth+1) }); err != nil {
 				return err
 			}
 			*v = Value{kind: KindKVList, kvs: kvs}
@@ -1240,6 +1244,17 @@ func (d *jsonDecoder) anyValue(v *Value, depth int) error {
 			return errJSONSkip
 		}
 		return nil
+	})
+}
+
+// valuesObject reads an ArrayValue or a KeyValueList, whose one member
+// is the list values, which read reads.
+func (d *jsonDecoder) valuesObject(read func() error) error {
+	return d.object(func(id jsonField) error {
+		if id == fValues {
+			return read()
+		}
+		return errJSONSkip
 	})
 }
 
@@ -1251,8 +1266,8 @@ func (d *jsonDecoder) scalarValue(v *Value, id jsonField, val jsontext.Value) er
 		if err != nil {
 			return err
 		}
-		if d.lim.MaxValueLength > 0 && len(s) > d.lim.MaxValueLength {
-			return d.limit("MaxValueLength", len(s), d.lim.MaxValueLength)
+		if err := d.checkLength(len(s)); err != nil {
+			return err
 		}
 		*v = StringValue(s)
 	case fBoolValue:
@@ -1281,44 +1296,12 @@ func (d *jsonDecoder) scalarValue(v *Value, id jsonField, val jsontext.Value) er
 		if err != nil {
 			return err
 		}
-		if d.lim.MaxValueLength > 0 && len(b) > d.lim.MaxValueLength {
-			return d.limit("MaxValueLength", len(b), d.lim.MaxValueLength)
+		if err := d.checkLength(len(b)); err != nil {
+			return err
 		}
 		*v = Value{kind: KindBytes, str: aliasString(b)}
 	}
 	return nil
-}
-
-// values reads the elements of an arrayValue.
-func (d *jsonDecoder) values(p *[]Value, depth int) error {
-	base := len(d.valStack)
-	err := d.list(d.maxAttributes(len(*p)), func(int) error {
-		if d.dec.PeekKind() == 'n' {
-			return d.expected("an object")
-		}
-		var v Value
-		if err := d.anyValue(&v, depth); err != nil {
-			return err
-		}
-		d.valStack = append(d.valStack, v)
-		return nil
-	})
-	if n := len(d.valStack) - base; n > 0 {
-		if cap(d.valSlab)-len(d.valSlab) < n {
-			d.valSlab = make([]Value, 0, max(min(2*cap(d.valSlab), 1024), 32, n))
-		}
-		start := len(d.valSlab)
-		d.valSlab = append(d.valSlab, d.valStack[base:]...)
-		vs := d.valSlab[start:len(d.valSlab):len(d.valSlab)]
-		if *p == nil {
-			*p = vs
-		} else {
-			*p = append(*p, vs...)
-		}
-	}
-	clear(d.valStack[base:])
-	d.valStack = d.valStack[:base]
-	return err
 }
 
 // A field is a member name of any OTLP message; one lookup serves every

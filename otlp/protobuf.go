@@ -1,6 +1,7 @@
 package otlp
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +74,8 @@ func decodeLogsProto(data []byte, l *Limits) (*Logs, error) {
 type protoDecoder struct {
 	data   []byte // the whole input, to tell offsets
 	limits Limits
-	items  int // spans or log records so far, for MaxSpans and MaxLogRecords
+	items  int   // spans or log records so far, for MaxSpans and MaxLogRecords
+	err    error // the first error, which ends the decode
 	path   []pathSegment
 
 	kvs      slab[KeyValue]
@@ -145,14 +147,6 @@ func wireError(n int) error {
 	return errTruncated
 }
 
-// tagError tells why readTagSlow failed at b.
-func (d *protoDecoder) tagError(b []byte) error {
-	if _, n := protowire.ConsumeVarint(b); n < 0 {
-		return d.fail(b, "", wireError(n))
-	}
-	return d.fail(b, "", errFieldNumber)
-}
-
 // within notes, as an error from a nested message unwinds, the field
 // name and, for a repeated field, the index (else -1) that lead to it;
 // finish joins them into the error's path. Paths so cost nothing while
@@ -186,27 +180,22 @@ func (d *protoDecoder) finish(err error) error {
 	return err
 }
 
-// readTag reads the one-byte tag of a field numbered 1 to 15, which is
-// small enough to be inlined; n == 0 means b starts with some other tag,
-// for readTagSlow.
-func readTag(b []byte) (num protowire.Number, typ protowire.Type, n int) {
-	if len(b) > 0 {
-		if c := b[0]; c < 0x80 && c >= 8 {
-			return protowire.Number(c >> 3), protowire.Type(c & 7), 1
-		}
-	}
-	return 0, 0, 0
-}
+// A wireTag is a field's key as the wire has it, number<<3 | wire type.
+// The message decoders switch on the whole tag, so that a case reads
+// "field 5, length-delimited" (5<<3 | tBytes), and a known field that
+// comes with another wire type matches no case and is skipped, as
+// proto.Unmarshal skips it.
+type wireTag uint64
 
-// readTagSlow reads any tag. Field numbers must be 1 to 2^29-1, as
-// proto.Unmarshal requires; n < 0 reports a malformed tag.
-func readTagSlow(b []byte) (num protowire.Number, typ protowire.Type, n int) {
-	v, n := protowire.ConsumeVarint(b)
-	if n < 0 || v>>3 == 0 || v>>3 > uint64(protowire.MaxValidNumber) {
-		return 0, 0, -1
-	}
-	return protowire.Number(v >> 3), protowire.Type(v & 7), n
-}
+const (
+	tVarint  = wireTag(protowire.VarintType)
+	tFixed64 = wireTag(protowire.Fixed64Type)
+	tBytes   = wireTag(protowire.BytesType)
+	tFixed32 = wireTag(protowire.Fixed32Type)
+)
+
+func (t wireTag) num() protowire.Number { return protowire.Number(t >> 3) }
+func (t wireTag) typ() protowire.Type   { return protowire.Type(t & 7) }
 
 // readLen reads a length-delimited value shorter than 128 bytes, which is
 // small enough to be inlined; n == 0 means a longer or malformed one, for
@@ -220,22 +209,33 @@ func readLen(b []byte) (v []byte, n int) {
 	return nil, 0
 }
 
-// readVarint reads a varint; n < 0 is protowire's error code.
-func readVarint(b []byte) (uint64, int) {
-	if len(b) > 0 && b[0] < 0x80 {
-		return uint64(b[0]), 1
+// consumeTag reads a tag; n < 0 reports a malformed one. Field numbers
+// must be 1 to 2^29-1, as proto.Unmarshal requires.
+func consumeTag(b []byte) (t wireTag, n int) {
+	v, n := protowire.ConsumeVarint(b)
+	if n < 0 || v>>3 == 0 || v>>3 > uint64(protowire.MaxValidNumber) {
+		return 0, -1
 	}
-	return protowire.ConsumeVarint(b)
+	return wireTag(v), n
 }
 
-// skip skips a field that the decoder does not read, or that has a wire
-// type other than its declared one, as proto.Unmarshal does.
-func (d *protoDecoder) skip(b []byte, num protowire.Number, typ protowire.Type) (int, error) {
-	n := protowire.ConsumeFieldValue(num, typ, b)
-	if n < 0 {
-		return 0, d.fail(b, "", wireError(n))
+// tagError tells why consumeTag failed at b.
+func tagError(b []byte) error {
+	if _, n := protowire.ConsumeVarint(b); n < 0 {
+		return wireError(n)
 	}
-	return n, nil
+	return errFieldNumber
+}
+
+// skipValue returns the length of the value of a field with tag t at the
+// start of b; n < 0 is protowire's error code.
+func skipValue(t wireTag, b []byte) int {
+	if t.typ() == protowire.BytesType {
+		if _, n := readLen(b); n > 0 {
+			return n
+		}
+	}
+	return protowire.ConsumeFieldValue(t.num(), t.typ(), b)
 }
 
 // countLen counts the length-delimited fields numbered n1, n2 and n3 (0
@@ -244,22 +244,19 @@ func (d *protoDecoder) skip(b []byte, num protowire.Number, typ protowire.Type) 
 // elements than were counted.
 func countLen(b []byte, n1, n2, n3 protowire.Number) (c1, c2, c3 int) {
 	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
+		t, n := wireTag(b[0]), 1
+		if b[0] >= 0x80 || b[0] < 8 {
+			if t, n = consumeTag(b); n < 0 {
 				return
 			}
 		}
 		b = b[n:]
-		if typ == protowire.BytesType {
-			_, m := readLen(b)
-			if m == 0 {
-				_, m = protowire.ConsumeBytes(b)
-			}
-			if m < 0 {
-				return
-			}
-			switch num {
+		if n = skipValue(t, b); n < 0 {
+			return
+		}
+		b = b[n:]
+		if t.typ() == protowire.BytesType {
+			switch t.num() {
 			case n1:
 				c1++
 			case n2:
@@ -267,26 +264,24 @@ func countLen(b []byte, n1, n2, n3 protowire.Number) (c1, c2, c3 int) {
 			case n3:
 				c3++
 			}
-			b = b[m:]
-			continue
 		}
-		m := protowire.ConsumeFieldValue(num, typ, b)
-		if m < 0 {
-			return
-		}
-		b = b[m:]
 	}
 	return
 }
 
-// grow returns s with room for n more elements, taken from the slab. Only
-// a merged message brings elements to a non-empty s.
-func grow[T any](d *protoDecoder, sl *slab[T], s []T, n int, b []byte) []T {
+// grow returns s with room for n more elements, taken from the slab, or
+// a LimitError at path if that makes more than MaxAttributes, which
+// bounds every list of attributes or values. Only a merged message brings
+// elements to a non-empty s.
+func grow[T any](d *protoDecoder, sl *slab[T], s []T, n int, b []byte, path string) ([]T, error) {
+	if max := d.limits.MaxAttributes; max > 0 && len(s)+n > max {
+		return nil, &LimitError{Limit: "MaxAttributes", Path: path, Value: int64(len(s) + n), Max: int64(max)}
+	}
 	if n == 0 {
-		return s
+		return s, nil
 	}
 	out := sl.take(len(s)+n, d.done(b), len(d.data))[:0]
-	return append(out, s...)
+	return append(out, s...), nil
 }
 
 // extend returns s with one more element. Where s has room, which it has
@@ -300,83 +295,13 @@ func extend[T any](s []T) []T {
 	return append(s, zero)
 }
 
-// str reads a string field.
-func (d *protoDecoder) str(b []byte, name string) (string, int, error) {
-	v, n := readLen(b)
-	if n == 0 {
-		v, n = protowire.ConsumeBytes(b)
+// sizeAttributes makes room in *kvs for the attributes of the message b,
+// which are its field num.
+func (d *protoDecoder) sizeAttributes(b []byte, num protowire.Number, kvs *[]KeyValue) (err error) {
+	if n, _, _ := countLen(b, num, 0, 0); n > 0 {
+		*kvs, err = grow(d, &d.kvs, *kvs, n, b, "/attributes")
 	}
-	if n < 0 {
-		return "", 0, d.fail(b, name, wireError(n))
-	}
-	if !utf8.Valid(v) {
-		return "", 0, d.fail(b, name, errInvalidUTF8)
-	}
-	return aliasString(v), n, nil
-}
-
-// id reads a bytes field holding an id.
-func (d *protoDecoder) id(b []byte, name string) ([]byte, int, error) {
-	v, n := readLen(b)
-	if n == 0 {
-		v, n = protowire.ConsumeBytes(b)
-	}
-	if n < 0 {
-		return nil, 0, d.fail(b, name, wireError(n))
-	}
-	if len(v) == 0 {
-		return nil, n, nil
-	}
-	return v[:len(v):len(v)], n, nil
-}
-
-// element reads a length-delimited field holding element i of the
-// repeated field name.
-func (d *protoDecoder) element(b []byte, name string, i int) ([]byte, int, error) {
-	v, n := readLen(b)
-	if n == 0 {
-		v, n = protowire.ConsumeBytes(b)
-	}
-	if n < 0 {
-		return nil, 0, d.within(d.fail(b, "", wireError(n)), name, i)
-	}
-	return v, n, nil
-}
-
-// message reads a length-delimited field holding a message.
-func (d *protoDecoder) message(b []byte, name string) ([]byte, int, error) {
-	v, n := readLen(b)
-	if n == 0 {
-		v, n = protowire.ConsumeBytes(b)
-	}
-	if n < 0 {
-		return nil, 0, d.fail(b, name, wireError(n))
-	}
-	return v, n, nil
-}
-
-func (d *protoDecoder) varint(b []byte, name string) (uint64, int, error) {
-	v, n := readVarint(b)
-	if n < 0 {
-		return 0, 0, d.fail(b, name, wireError(n))
-	}
-	return v, n, nil
-}
-
-func (d *protoDecoder) fixed64(b []byte, name string) (uint64, int, error) {
-	v, n := protowire.ConsumeFixed64(b)
-	if n < 0 {
-		return 0, 0, d.fail(b, name, wireError(n))
-	}
-	return v, n, nil
-}
-
-func (d *protoDecoder) fixed32(b []byte, name string) (uint32, int, error) {
-	v, n := protowire.ConsumeFixed32(b)
-	if n < 0 {
-		return 0, 0, d.fail(b, name, wireError(n))
-	}
-	return v, n, nil
+	return err
 }
 
 // checkItems counts n more spans or log records against their limit.
@@ -388,308 +313,430 @@ func (d *protoDecoder) checkItems(n int, limit string, max int, path string) err
 	return nil
 }
 
-// attributes makes room for n more attributes in kvs, within
-// MaxAttributes.
-func (d *protoDecoder) attributes(b []byte, kvs []KeyValue, n int, path string) ([]KeyValue, error) {
-	if max := d.limits.MaxAttributes; max > 0 && len(kvs)+n > max {
-		return nil, &LimitError{Limit: "MaxAttributes", Path: path, Value: int64(len(kvs) + n), Max: int64(max)}
-	}
-	return grow(d, &d.kvs, kvs, n, b), nil
+// A fieldReader walks the fields of one message. Each message decoder is
+// a loop over a switch with a case a field:
+//
+//	f := d.fields(b)
+//	for f.next() || f.nextSlow() {
+//		switch f.tag {
+//		case 1<<3 | tBytes:
+//			m.Name = f.str("/name")
+//		...
+//		}
+//	}
+//	return d.err
+//
+// A case consumes its field's value with one of the reading methods; a
+// field that no case reads is skipped. A failure records the decode's
+// error in d and ends the walk. The reader is declared before the loop
+// rather than in a for clause, whose variables are copied for every
+// iteration once their address is taken.
+//
+// The reader holds its place as offsets into the input rather than as a
+// slice. Escape analysis does not tell a struct's fields apart: were a
+// slice of the input, which flows into the model, or an error held next
+// to d, d would be moved to the heap. And the reading methods, which
+// take the reader by pointer, would have to store the slice with a write
+// barrier at every field while the GC runs.
+type fieldReader struct {
+	d        *protoDecoder
+	pos, end int     // the rest of the message is d.data[pos:end]
+	val      int     // where the current field's value starts
+	tag      wireTag // the current field's
 }
 
-func (d *protoDecoder) checkLength(n int, path string) error {
-	if max := d.limits.MaxValueLength; max > 0 && n > max {
-		return &LimitError{Limit: "MaxValueLength", Path: path, Value: int64(n), Max: int64(max)}
-	}
-	return nil
+// fields returns a reader of the message b, a sub-slice of the input.
+func (d *protoDecoder) fields(b []byte) fieldReader {
+	pos := d.done(b)
+	return fieldReader{d: d, pos: pos, end: pos + len(b), val: -1}
 }
 
-// The message decoders below share one shape: read a tag, decode the
-// fields the model has when they come with their declared wire type, and
-// skip everything else.
+// rest returns the rest of the message, from the reader's place.
+func (f *fieldReader) rest() []byte { return f.d.data[f.pos:f.end] }
 
-// traces decodes an ExportTraceServiceRequest (depth 1).
-func (d *protoDecoder) traces(b []byte, t *Traces) error {
-	if n, _, _ := countLen(b, 1, 0, 0); n > 0 {
-		t.ResourceSpans = make([]ResourceSpans, 0, n)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
+// next reads the next tag if that is the common case, a one-byte tag
+// (fields 1 to 15) after a field that was read, which is small enough to
+// be inlined: a call would cost as much as the reading. nextSlow does the
+// rest: it skips the field that no case read, reads a longer tag, and
+// tells the end of the message. Both report false at the end of the
+// message and after an error.
+func (f *fieldReader) next() bool {
+	if p := f.pos; p < f.end && p != f.val {
+		if c := f.d.data[p]; c-8 < 0x80-8 {
+			f.tag, f.pos, f.val = wireTag(c), p+1, p+1
+			return true
 		}
-		b = b[n:]
-		var m int
-		var err error
-		if num == 1 && typ == protowire.BytesType {
-			i := len(t.ResourceSpans)
-			var v []byte
-			if v, m, err = d.element(b, "/resourceSpans", i); err == nil {
-				t.ResourceSpans = extend(t.ResourceSpans)
-				if err = d.resourceSpans(v, &t.ResourceSpans[i]); err != nil {
-					err = d.within(err, "/resourceSpans", i)
-				}
-			}
+	}
+	return false
+}
+
+func (f *fieldReader) nextSlow() bool {
+	if f.pos == f.val {
+		f.skip()
+	}
+	if f.pos >= f.end {
+		return false
+	}
+	b := f.rest()
+	t, n := consumeTag(b)
+	if n < 0 {
+		f.fail("", -1, tagError(b))
+		return false
+	}
+	f.tag = t
+	f.pos += n
+	f.val = f.pos
+	return true
+}
+
+// stop ends the walk.
+func (f *fieldReader) stop() { f.pos, f.val = f.end, -1 }
+
+// fail ends the walk with an error of the value at the reader's place,
+// which is field name, or its element i when i >= 0. Only the first error
+// of a decode counts.
+func (f *fieldReader) fail(name string, i int, err error) {
+	if d := f.d; d.err == nil {
+		e := &DecodeError{Encoding: Protobuf, Path: name, Offset: int64(f.pos), Err: err}
+		if i < 0 {
+			d.err = e
 		} else {
-			m, err = d.skip(b, num, typ)
+			e.Path = ""
+			d.err = d.within(e, name, i)
 		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
+	f.stop()
 }
 
-// resourceSpans decodes a ResourceSpans (depth 2). Field 1000, the
-// retired instrumentation_library_spans, is reserved and so skipped like
-// any unknown field.
+// within ends the walk with err, if any, from decoding the field name,
+// or its element i when i >= 0.
+func (f *fieldReader) within(err error, name string, i int) {
+	if err != nil {
+		f.d.err = f.d.within(err, name, i)
+		f.stop()
+	}
+}
+
+// checkLength ends the walk if a string or bytes value of n bytes is
+// longer than MaxValueLength.
+func (f *fieldReader) checkLength(n int, path string) {
+	if max := f.d.limits.MaxValueLength; max > 0 && n > max && f.d.err == nil {
+		f.d.err = &LimitError{Limit: "MaxValueLength", Path: path, Value: int64(n), Max: int64(max)}
+		f.stop()
+	}
+}
+
+// skip skips the current field's value. A case calls it for a field
+// whose value it does not need.
+func (f *fieldReader) skip() {
+	n := skipValue(f.tag, f.rest())
+	if n < 0 {
+		f.fail("", -1, wireError(n))
+		return
+	}
+	f.pos += n
+}
+
+// bytes reads a length-delimited value: a bytes field or a message.
+func (f *fieldReader) bytes(name string) ([]byte, bool) { return f.element(name, -1) }
+
+// element reads a length-delimited value that is field name, or its
+// element i when i >= 0.
+func (f *fieldReader) element(name string, i int) ([]byte, bool) {
+	if v, n := readLen(f.rest()); n > 0 {
+		f.pos += n
+		return v, true
+	}
+	return f.longElement(name, i)
+}
+
+func (f *fieldReader) longElement(name string, i int) ([]byte, bool) {
+	v, n := protowire.ConsumeBytes(f.rest())
+	if n < 0 {
+		f.fail(name, i, wireError(n))
+		return nil, false
+	}
+	f.pos += n
+	return v, true
+}
+
+// str reads a string field.
+func (f *fieldReader) str(name string) string { return f.strElement(name, -1) }
+
+// strElement reads a string that is field name, or its element i when
+// i >= 0. It reads a short length itself rather than call element: every
+// string takes this path.
+func (f *fieldReader) strElement(name string, i int) string {
+	at := f.pos
+	v, n := readLen(f.rest())
+	if n > 0 {
+		f.pos += n
+	} else {
+		v, _ = f.longElement(name, i)
+	}
+	if !utf8.Valid(v) {
+		f.pos = at
+		f.fail(name, i, errInvalidUTF8)
+		return ""
+	}
+	return aliasString(v)
+}
+
+// id reads a bytes field holding an id, which is nil when empty.
+func (f *fieldReader) id(name string) []byte {
+	v, _ := f.bytes(name)
+	if len(v) == 0 {
+		return nil
+	}
+	return v[:len(v):len(v)]
+}
+
+func (f *fieldReader) varint(name string) uint64 {
+	if b := f.rest(); len(b) > 0 && b[0] < 0x80 {
+		f.pos++
+		return uint64(b[0])
+	}
+	v, n := protowire.ConsumeVarint(f.rest())
+	if n < 0 {
+		f.fail(name, -1, wireError(n))
+		return 0
+	}
+	f.pos += n
+	return v
+}
+
+func (f *fieldReader) fixed64(name string) uint64 {
+	if b := f.rest(); len(b) >= 8 {
+		f.pos += 8
+		return binary.LittleEndian.Uint64(b)
+	}
+	f.fail(name, -1, errTruncated)
+	return 0
+}
+
+func (f *fieldReader) fixed32(name string) uint32 {
+	if b := f.rest(); len(b) >= 4 {
+		f.pos += 4
+		return binary.LittleEndian.Uint32(b)
+	}
+	f.fail(name, -1, errTruncated)
+	return 0
+}
+
+// message decodes the message field name with decode, which merges it
+// into what an earlier occurrence left, as proto.Unmarshal does.
+func (f *fieldReader) message(name string, decode func([]byte) error) {
+	if v, ok := f.bytes(name); ok {
+		f.within(decode(v), name, -1)
+	}
+}
+
+// appendMessage decodes element len(s) of the repeated message field name
+// into a new last element of s, which was sized by a count and so has
+// room for it unless the input is malformed.
+func appendMessage[T any](f *fieldReader, s []T, name string, decode func([]byte, *T) error) []T {
+	i := len(s)
+	v, ok := f.element(name, i)
+	if !ok {
+		return s
+	}
+	s = extend(s)
+	f.within(decode(v, &s[i]), name, i)
+	return s
+}
+
+// optionalMessage decodes the message field name into *p, which the
+// model leaves nil while the field is absent: the first occurrence takes
+// it from sl, and a later one merges into it.
+func optionalMessage[T any](f *fieldReader, p **T, sl *slab[T], name string, decode func([]byte, *T) error) {
+	if *p == nil {
+		*p = &sl.take(1, f.pos, len(f.d.data))[0]
+	}
+	m := *p
+	f.message(name, func(b []byte) error { return decode(b, m) })
+}
+
+// attribute decodes the KeyValue element of a repeated attributes field,
+// of the given message depth, into a new last element of kvs. It is
+// appendMessage written out, attributes being most of a request.
+func (f *fieldReader) attribute(kvs []KeyValue, depth int) []KeyValue {
+	i := len(kvs)
+	v, ok := f.element("/attributes", i)
+	if !ok {
+		return kvs
+	}
+	kvs = extend(kvs)
+	f.within(f.d.keyValue(v, &kvs[i], depth, 1), "/attributes", i)
+	return kvs
+}
+
+// list decodes a message whose one field is the repeated message field 1,
+// name, appending its elements to *s, which has room for them.
+func list[T any](d *protoDecoder, b []byte, s *[]T, name string, decode func([]byte, *T) error) error {
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		if f.tag == 1<<3|tBytes {
+			*s = appendMessage(&f, *s, name, decode)
+		}
+	}
+	return d.err
+}
+
+// The trace and logs requests nest alike: a request holds resources, a
+// resource holds scopes and a scope holds items, spans or log records.
+// The levels differ only in the types of their lists, so one generic
+// decoder of each level serves both, given the list and how to decode
+// its elements.
+
+// request decodes an ExportTraceServiceRequest or ExportLogsServiceRequest
+// (depth 1), whose resources are field 1.
+func request[R any](d *protoDecoder, b []byte, resources *[]R, name string, decode func([]byte, *R) error) error {
+	if n, _, _ := countLen(b, 1, 0, 0); n > 0 {
+		*resources = make([]R, 0, n)
+	}
+	return list(d, b, resources, name, decode)
+}
+
+// resourceOf decodes a ResourceSpans or ResourceLogs (depth 2), whose
+// scopes are field 2. Field 1000, the retired instrumentation library
+// list, is reserved and so skipped like any unknown field.
+func resourceOf[S any](d *protoDecoder, b []byte, r *Resource, schemaURL *string, scopes *[]S, name string, decode func([]byte, *S) error) error {
+	if _, n, _ := countLen(b, 0, 2, 0); n > 0 {
+		*scopes = make([]S, 0, n)
+	}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			f.message("/resource", func(b []byte) error { return d.resource(b, r) })
+		case 2<<3 | tBytes:
+			*scopes = appendMessage(&f, *scopes, name, decode)
+		case 3<<3 | tBytes:
+			*schemaURL = f.str("/schemaUrl")
+		}
+	}
+	return d.err
+}
+
+// scopeOf decodes a ScopeSpans or ScopeLogs (depth 3), whose items are
+// field 2 and count against the limit max, named limit.
+func scopeOf[I any](d *protoDecoder, b []byte, scope **Scope, schemaURL *string, items *[]I, name, limit string, max int, decode func([]byte, *I) error) error {
+	if _, n, _ := countLen(b, 0, 2, 0); n > 0 {
+		if err := d.checkItems(n, limit, max, name); err != nil {
+			return err
+		}
+		*items = make([]I, 0, n)
+	}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			optionalMessage(&f, scope, &d.scopes, "/scope", d.scope)
+		case 2<<3 | tBytes:
+			*items = appendMessage(&f, *items, name, decode)
+		case 3<<3 | tBytes:
+			*schemaURL = f.str("/schemaUrl")
+		}
+	}
+	return d.err
+}
+
+func (d *protoDecoder) traces(b []byte, t *Traces) error {
+	return request(d, b, &t.ResourceSpans, "/resourceSpans", d.resourceSpans)
+}
+
 func (d *protoDecoder) resourceSpans(b []byte, rs *ResourceSpans) error {
-	if _, n, _ := countLen(b, 0, 2, 0); n > 0 {
-		rs.ScopeSpans = make([]ScopeSpans, 0, n)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			m, err = d.resourceField(b, &rs.Resource)
-		case num == 2 && typ == protowire.BytesType:
-			i := len(rs.ScopeSpans)
-			var v []byte
-			if v, m, err = d.element(b, "/scopeSpans", i); err == nil {
-				rs.ScopeSpans = extend(rs.ScopeSpans)
-				if err = d.scopeSpans(v, &rs.ScopeSpans[i]); err != nil {
-					err = d.within(err, "/scopeSpans", i)
-				}
-			}
-		case num == 3 && typ == protowire.BytesType:
-			rs.SchemaURL, m, err = d.str(b, "/schemaUrl")
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return resourceOf(d, b, &rs.Resource, &rs.SchemaURL, &rs.ScopeSpans, "/scopeSpans", d.scopeSpans)
 }
 
-// resourceField decodes the resource field of a ResourceSpans or
-// ResourceLogs into r, merging with what an earlier occurrence left.
-func (d *protoDecoder) resourceField(b []byte, r *Resource) (int, error) {
-	v, m, err := d.message(b, "/resource")
-	if err != nil {
-		return 0, err
-	}
-	if err := d.resource(v, r); err != nil {
-		return 0, d.within(err, "/resource", -1)
-	}
-	return m, nil
-}
-
-// scopeField decodes the scope field of a ScopeSpans or ScopeLogs into
-// *s, allocating it at the first occurrence and merging later ones.
-func (d *protoDecoder) scopeField(b []byte, s **Scope) (int, error) {
-	v, m, err := d.message(b, "/scope")
-	if err != nil {
-		return 0, err
-	}
-	if *s == nil {
-		*s = &d.scopes.take(1, d.done(b), len(d.data))[0]
-	}
-	if err := d.scope(v, *s); err != nil {
-		return 0, d.within(err, "/scope", -1)
-	}
-	return m, nil
-}
-
-// scopeSpans decodes a ScopeSpans (depth 3).
 func (d *protoDecoder) scopeSpans(b []byte, ss *ScopeSpans) error {
-	if _, n, _ := countLen(b, 0, 2, 0); n > 0 {
-		if err := d.checkItems(n, "MaxSpans", d.limits.MaxSpans, "/spans"); err != nil {
-			return err
-		}
-		ss.Spans = make([]Span, 0, n)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			m, err = d.scopeField(b, &ss.Scope)
-		case num == 2 && typ == protowire.BytesType:
-			i := len(ss.Spans)
-			var v []byte
-			if v, m, err = d.element(b, "/spans", i); err == nil {
-				ss.Spans = extend(ss.Spans)
-				if err = d.span(v, &ss.Spans[i]); err != nil {
-					err = d.within(err, "/spans", i)
-				}
-			}
-		case num == 3 && typ == protowire.BytesType:
-			ss.SchemaURL, m, err = d.str(b, "/schemaUrl")
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return scopeOf(d, b, &ss.Scope, &ss.SchemaURL, &ss.Spans, "/spans", "MaxSpans", d.limits.MaxSpans, d.span)
+}
+
+func (d *protoDecoder) logs(b []byte, l *Logs) error {
+	return request(d, b, &l.ResourceLogs, "/resourceLogs", d.resourceLogs)
+}
+
+func (d *protoDecoder) resourceLogs(b []byte, rl *ResourceLogs) error {
+	return resourceOf(d, b, &rl.Resource, &rl.SchemaURL, &rl.ScopeLogs, "/scopeLogs", d.scopeLogs)
+}
+
+func (d *protoDecoder) scopeLogs(b []byte, sl *ScopeLogs) error {
+	return scopeOf(d, b, &sl.Scope, &sl.SchemaURL, &sl.LogRecords, "/logRecords", "MaxLogRecords", d.limits.MaxLogRecords, d.logRecord)
 }
 
 // resource decodes a Resource (depth 3). Its entity_refs are not part of
 // the model, but are read for their strings, which must be UTF-8.
 func (d *protoDecoder) resource(b []byte, r *Resource) error {
-	refs := 0
-	if n, _, _ := countLen(b, 1, 0, 0); n > 0 {
-		var err error
-		if r.Attributes, err = d.attributes(b, r.Attributes, n, "/attributes"); err != nil {
-			return err
-		}
+	if err := d.sizeAttributes(b, 1, &r.Attributes); err != nil {
+		return err
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			r.Attributes, m, err = d.appendKeyValue(b, r.Attributes, 4)
-		case num == 2 && typ == protowire.VarintType:
-			var v uint64
-			v, m, err = d.varint(b, "/droppedAttributesCount")
-			r.DroppedAttributesCount = uint32(v)
-		case num == 3 && typ == protowire.BytesType:
-			var v []byte
-			if v, m, err = d.element(b, "/entityRefs", refs); err == nil {
-				if err = d.entityRef(v); err != nil {
-					err = d.within(err, "/entityRefs", refs)
-				}
+	refs := 0
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			r.Attributes = f.attribute(r.Attributes, 4)
+		case 2<<3 | tVarint:
+			r.DroppedAttributesCount = uint32(f.varint("/droppedAttributesCount"))
+		case 3<<3 | tBytes:
+			if v, ok := f.element("/entityRefs", refs); ok {
+				f.within(d.entityRef(v), "/entityRefs", refs)
 			}
 			refs++
-		default:
-			m, err = d.skip(b, num, typ)
 		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
+	return d.err
 }
 
 // entityRef validates an EntityRef (depth 4): its fields are strings
 // and repeated strings.
 func (d *protoDecoder) entityRef(b []byte) error {
 	var ids, descs int
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			f.str("/schemaUrl")
+		case 2<<3 | tBytes:
+			f.str("/type")
+		case 3<<3 | tBytes:
+			f.strElement("/idKeys", ids)
+			ids++
+		case 4<<3 | tBytes:
+			f.strElement("/descriptionKeys", descs)
+			descs++
 		}
-		b = b[n:]
-		var m int
-		var err error
-		if num >= 1 && num <= 4 && typ == protowire.BytesType {
-			switch num {
-			case 1:
-				_, m, err = d.str(b, "/schemaUrl")
-			case 2:
-				_, m, err = d.str(b, "/type")
-			case 3:
-				if _, m, err = d.str(b, ""); err != nil {
-					err = d.within(err, "/idKeys", ids)
-				}
-				ids++
-			case 4:
-				if _, m, err = d.str(b, ""); err != nil {
-					err = d.within(err, "/descriptionKeys", descs)
-				}
-				descs++
-			}
-		} else {
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
+	return d.err
 }
 
 // scope decodes an InstrumentationScope (depth 4).
 func (d *protoDecoder) scope(b []byte, s *Scope) error {
-	if _, _, n := countLen(b, 0, 0, 3); n > 0 {
-		var err error
-		if s.Attributes, err = d.attributes(b, s.Attributes, n, "/attributes"); err != nil {
-			return err
+	if err := d.sizeAttributes(b, 3, &s.Attributes); err != nil {
+		return err
+	}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			s.Name = f.str("/name")
+		case 2<<3 | tBytes:
+			s.Version = f.str("/version")
+		case 3<<3 | tBytes:
+			s.Attributes = f.attribute(s.Attributes, 5)
+		case 4<<3 | tVarint:
+			s.DroppedAttributesCount = uint32(f.varint("/droppedAttributesCount"))
 		}
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			s.Name, m, err = d.str(b, "/name")
-		case num == 2 && typ == protowire.BytesType:
-			s.Version, m, err = d.str(b, "/version")
-		case num == 3 && typ == protowire.BytesType:
-			s.Attributes, m, err = d.appendKeyValue(b, s.Attributes, 5)
-		case num == 4 && typ == protowire.VarintType:
-			var v uint64
-			v, m, err = d.varint(b, "/droppedAttributesCount")
-			s.DroppedAttributesCount = uint32(v)
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return d.err
 }
 
 // span decodes a Span (depth 4).
 func (d *protoDecoder) span(b []byte, s *Span) error {
 	if na, ne, nl := countLen(b, 9, 11, 13); na+ne+nl > 0 {
 		var err error
-		if s.Attributes, err = d.attributes(b, nil, na, "/attributes"); err != nil {
+		if s.Attributes, err = grow(d, &d.kvs, nil, na, b, "/attributes"); err != nil {
 			return err
 		}
 		if ne > 0 {
@@ -699,245 +746,139 @@ func (d *protoDecoder) span(b []byte, s *Span) error {
 			s.Links = d.links.take(nl, d.done(b), len(d.data))[:0]
 		}
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			s.TraceID = f.id("/traceId")
+		case 2<<3 | tBytes:
+			s.SpanID = f.id("/spanId")
+		case 3<<3 | tBytes:
+			s.TraceState = f.str("/traceState")
+		case 4<<3 | tBytes:
+			s.ParentSpanID = f.id("/parentSpanId")
+		case 5<<3 | tBytes:
+			s.Name = f.str("/name")
+		case 6<<3 | tVarint:
+			s.Kind = SpanKind(int32(f.varint("/kind")))
+		case 7<<3 | tFixed64:
+			s.StartTimeUnixNano = f.fixed64("/startTimeUnixNano")
+		case 8<<3 | tFixed64:
+			s.EndTimeUnixNano = f.fixed64("/endTimeUnixNano")
+		case 9<<3 | tBytes:
+			s.Attributes = f.attribute(s.Attributes, 5)
+		case 10<<3 | tVarint:
+			s.DroppedAttributesCount = uint32(f.varint("/droppedAttributesCount"))
+		case 11<<3 | tBytes:
+			s.Events = appendMessage(&f, s.Events, "/events", d.event)
+		case 12<<3 | tVarint:
+			s.DroppedEventsCount = uint32(f.varint("/droppedEventsCount"))
+		case 13<<3 | tBytes:
+			s.Links = appendMessage(&f, s.Links, "/links", d.link)
+		case 14<<3 | tVarint:
+			s.DroppedLinksCount = uint32(f.varint("/droppedLinksCount"))
+		case 15<<3 | tBytes:
+			optionalMessage(&f, &s.Status, &d.statuses, "/status", d.status)
+		case 16<<3 | tFixed32:
+			s.Flags = f.fixed32("/flags")
 		}
-		b = b[n:]
-		var m int
-		var err error
-		switch typ {
-		case protowire.BytesType:
-			switch num {
-			case 1:
-				s.TraceID, m, err = d.id(b, "/traceId")
-			case 2:
-				s.SpanID, m, err = d.id(b, "/spanId")
-			case 3:
-				s.TraceState, m, err = d.str(b, "/traceState")
-			case 4:
-				s.ParentSpanID, m, err = d.id(b, "/parentSpanId")
-			case 5:
-				s.Name, m, err = d.str(b, "/name")
-			case 9:
-				s.Attributes, m, err = d.appendKeyValue(b, s.Attributes, 5)
-			case 11:
-				m, err = d.appendEvent(b, s)
-			case 13:
-				m, err = d.appendLink(b, s)
-			case 15:
-				var v []byte
-				if v, m, err = d.message(b, "/status"); err == nil {
-					if s.Status == nil {
-						s.Status = &d.statuses.take(1, d.done(b), len(d.data))[0]
-					}
-					if err = d.status(v, s.Status); err != nil {
-						err = d.within(err, "/status", -1)
-					}
-				}
-			default:
-				m, err = d.skip(b, num, typ)
-			}
-		case protowire.VarintType:
-			var v uint64
-			switch num {
-			case 6:
-				v, m, err = d.varint(b, "/kind")
-				s.Kind = SpanKind(int32(v))
-			case 10:
-				v, m, err = d.varint(b, "/droppedAttributesCount")
-				s.DroppedAttributesCount = uint32(v)
-			case 12:
-				v, m, err = d.varint(b, "/droppedEventsCount")
-				s.DroppedEventsCount = uint32(v)
-			case 14:
-				v, m, err = d.varint(b, "/droppedLinksCount")
-				s.DroppedLinksCount = uint32(v)
-			default:
-				m, err = d.skip(b, num, typ)
-			}
-		case protowire.Fixed64Type:
-			switch num {
-			case 7:
-				s.StartTimeUnixNano, m, err = d.fixed64(b, "/startTimeUnixNano")
-			case 8:
-				s.EndTimeUnixNano, m, err = d.fixed64(b, "/endTimeUnixNano")
-			default:
-				m, err = d.skip(b, num, typ)
-			}
-		case protowire.Fixed32Type:
-			if num == 16 {
-				s.Flags, m, err = d.fixed32(b, "/flags")
-			} else {
-				m, err = d.skip(b, num, typ)
-			}
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
-}
-
-func (d *protoDecoder) appendEvent(b []byte, s *Span) (int, error) {
-	i := len(s.Events)
-	v, m, err := d.element(b, "/events", i)
-	if err != nil {
-		return 0, err
-	}
-	s.Events = extend(s.Events)
-	if err := d.event(v, &s.Events[i]); err != nil {
-		return 0, d.within(err, "/events", i)
-	}
-	return m, nil
-}
-
-func (d *protoDecoder) appendLink(b []byte, s *Span) (int, error) {
-	i := len(s.Links)
-	v, m, err := d.element(b, "/links", i)
-	if err != nil {
-		return 0, err
-	}
-	s.Links = extend(s.Links)
-	if err := d.link(v, &s.Links[i]); err != nil {
-		return 0, d.within(err, "/links", i)
-	}
-	return m, nil
+	return d.err
 }
 
 // event decodes a Span.Event (depth 5).
 func (d *protoDecoder) event(b []byte, e *SpanEvent) error {
-	if _, _, n := countLen(b, 0, 0, 3); n > 0 {
-		var err error
-		if e.Attributes, err = d.attributes(b, nil, n, "/attributes"); err != nil {
-			return err
+	if err := d.sizeAttributes(b, 3, &e.Attributes); err != nil {
+		return err
+	}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tFixed64:
+			e.TimeUnixNano = f.fixed64("/timeUnixNano")
+		case 2<<3 | tBytes:
+			e.Name = f.str("/name")
+		case 3<<3 | tBytes:
+			e.Attributes = f.attribute(e.Attributes, 6)
+		case 4<<3 | tVarint:
+			e.DroppedAttributesCount = uint32(f.varint("/droppedAttributesCount"))
 		}
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.Fixed64Type:
-			e.TimeUnixNano, m, err = d.fixed64(b, "/timeUnixNano")
-		case num == 2 && typ == protowire.BytesType:
-			e.Name, m, err = d.str(b, "/name")
-		case num == 3 && typ == protowire.BytesType:
-			e.Attributes, m, err = d.appendKeyValue(b, e.Attributes, 6)
-		case num == 4 && typ == protowire.VarintType:
-			var v uint64
-			v, m, err = d.varint(b, "/droppedAttributesCount")
-			e.DroppedAttributesCount = uint32(v)
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return d.err
 }
 
 // link decodes a Span.Link (depth 5).
 func (d *protoDecoder) link(b []byte, l *SpanLink) error {
-	if _, _, n := countLen(b, 0, 0, 4); n > 0 {
-		var err error
-		if l.Attributes, err = d.attributes(b, nil, n, "/attributes"); err != nil {
-			return err
+	if err := d.sizeAttributes(b, 4, &l.Attributes); err != nil {
+		return err
+	}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			l.TraceID = f.id("/traceId")
+		case 2<<3 | tBytes:
+			l.SpanID = f.id("/spanId")
+		case 3<<3 | tBytes:
+			l.TraceState = f.str("/traceState")
+		case 4<<3 | tBytes:
+			l.Attributes = f.attribute(l.Attributes, 6)
+		case 5<<3 | tVarint:
+			l.DroppedAttributesCount = uint32(f.varint("/droppedAttributesCount"))
+		case 6<<3 | tFixed32:
+			l.Flags = f.fixed32("/flags")
 		}
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			l.TraceID, m, err = d.id(b, "/traceId")
-		case num == 2 && typ == protowire.BytesType:
-			l.SpanID, m, err = d.id(b, "/spanId")
-		case num == 3 && typ == protowire.BytesType:
-			l.TraceState, m, err = d.str(b, "/traceState")
-		case num == 4 && typ == protowire.BytesType:
-			l.Attributes, m, err = d.appendKeyValue(b, l.Attributes, 6)
-		case num == 5 && typ == protowire.VarintType:
-			var v uint64
-			v, m, err = d.varint(b, "/droppedAttributesCount")
-			l.DroppedAttributesCount = uint32(v)
-		case num == 6 && typ == protowire.Fixed32Type:
-			l.Flags, m, err = d.fixed32(b, "/flags")
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return d.err
 }
 
 // status decodes a Status (depth 5). Its field 1 is reserved.
 func (d *protoDecoder) status(b []byte, s *Status) error {
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 2<<3 | tBytes:
+			s.Message = f.str("/message")
+		case 3<<3 | tVarint:
+			s.Code = StatusCode(int32(f.varint("/code")))
 		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 2 && typ == protowire.BytesType:
-			s.Message, m, err = d.str(b, "/message")
-		case num == 3 && typ == protowire.VarintType:
-			var v uint64
-			v, m, err = d.varint(b, "/code")
-			s.Code = StatusCode(int32(v))
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
+	return d.err
 }
 
-// appendKeyValue decodes the KeyValue at b, of the given message depth,
-// into the next element of kvs, which has room for it.
-func (d *protoDecoder) appendKeyValue(b []byte, kvs []KeyValue, depth int) ([]KeyValue, int, error) {
-	i := len(kvs)
-	v, m, err := d.element(b, "/attributes", i)
-	if err != nil {
-		return kvs, 0, err
+// logRecord decodes a LogRecord (depth 4). Field 4 is reserved.
+func (d *protoDecoder) logRecord(b []byte, r *LogRecord) error {
+	if err := d.sizeAttributes(b, 6, &r.Attributes); err != nil {
+		return err
 	}
-	kvs = extend(kvs)
-	if err := d.keyValue(v, &kvs[i], depth, 1); err != nil {
-		return kvs, 0, d.within(err, "/attributes", i)
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tFixed64:
+			r.TimeUnixNano = f.fixed64("/timeUnixNano")
+		case 2<<3 | tVarint:
+			r.SeverityNumber = SeverityNumber(int32(f.varint("/severityNumber")))
+		case 3<<3 | tBytes:
+			r.SeverityText = f.str("/severityText")
+		case 5<<3 | tBytes:
+			f.message("/body", func(b []byte) error { return d.anyValue(b, &r.Body, 5, 1) })
+		case 6<<3 | tBytes:
+			r.Attributes = f.attribute(r.Attributes, 5)
+		case 7<<3 | tVarint:
+			r.DroppedAttributesCount = uint32(f.varint("/droppedAttributesCount"))
+		case 8<<3 | tFixed32:
+			r.Flags = f.fixed32("/flags")
+		case 9<<3 | tBytes:
+			r.TraceID = f.id("/traceId")
+		case 10<<3 | tBytes:
+			r.SpanID = f.id("/spanId")
+		case 11<<3 | tFixed64:
+			r.ObservedTimeUnixNano = f.fixed64("/observedTimeUnixNano")
+		case 12<<3 | tBytes:
+			r.EventName = f.str("/eventName")
+		}
 	}
-	return kvs, m, nil
+	return d.err
 }
 
 // keyValue decodes a KeyValue of the given message depth whose value has
@@ -947,46 +888,19 @@ func (d *protoDecoder) keyValue(b []byte, kv *KeyValue, depth, level int) error 
 	if depth > maxMessageDepth {
 		return d.fail(b, "", errTooDeep)
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			kv.Key = f.str("/key")
+			f.checkLength(len(kv.Key), "/key")
+		case 2<<3 | tBytes:
+			if v, ok := f.bytes("/value"); ok {
+				f.within(d.anyValue(v, &kv.Value, depth+1, level), "/value", -1)
 			}
 		}
-		b = b[n:]
-		if typ == protowire.BytesType {
-			switch num {
-			case 1:
-				s, m, err := d.str(b, "/key")
-				if err != nil {
-					return err
-				}
-				if err := d.checkLength(len(s), "/key"); err != nil {
-					return err
-				}
-				kv.Key = s
-				b = b[m:]
-				continue
-			case 2:
-				v, m, err := d.message(b, "/value")
-				if err != nil {
-					return err
-				}
-				if err := d.anyValue(v, &kv.Value, depth+1, level); err != nil {
-					return d.within(err, "/value", -1)
-				}
-				b = b[m:]
-				continue
-			}
-		}
-		m, err := d.skip(b, num, typ)
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
+	return d.err
 }
 
 // anyValue decodes an AnyValue of the given message and value depths into
@@ -1001,80 +915,43 @@ func (d *protoDecoder) anyValue(b []byte, v *Value, depth, level int) error {
 	if max := d.limits.MaxDepth; max > 0 && level > max {
 		return &LimitError{Limit: "MaxDepth", Value: int64(level), Max: int64(max)}
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			var s string
-			if s, m, err = d.str(b, "/stringValue"); err == nil {
-				err = d.checkLength(len(s), "/stringValue")
-			}
+	f := d.fields(b)
+	for f.next() || f.nextSlow() {
+		switch f.tag {
+		case 1<<3 | tBytes:
+			s := f.str("/stringValue")
+			f.checkLength(len(s), "/stringValue")
 			resetAs(v, KindString)
 			v.str = s
-		case num == 2 && typ == protowire.VarintType:
-			var x uint64
-			x, m, err = d.varint(b, "/boolValue")
+		case 2<<3 | tVarint:
+			x := f.varint("/boolValue")
 			resetAs(v, KindBool)
 			if x != 0 {
 				v.num = 1
 			}
-		case num == 3 && typ == protowire.VarintType:
-			var x uint64
-			x, m, err = d.varint(b, "/intValue")
+		case 3<<3 | tVarint:
+			x := f.varint("/intValue")
 			resetAs(v, KindInt)
 			v.num = x
-		case num == 4 && typ == protowire.Fixed64Type:
-			var x uint64
-			x, m, err = d.fixed64(b, "/doubleValue")
+		case 4<<3 | tFixed64:
+			x := f.fixed64("/doubleValue")
 			resetAs(v, KindDouble)
 			v.num = x
-		case num == 5 && typ == protowire.BytesType:
-			var x []byte
-			if x, m, err = d.message(b, "/arrayValue"); err == nil {
-				if v.kind != KindArray {
-					resetAs(v, KindArray)
-				}
-				if err = d.arrayValue(x, v, depth+1, level); err != nil {
-					err = d.within(err, "/arrayValue", -1)
-				}
-			}
-		case num == 6 && typ == protowire.BytesType:
-			var x []byte
-			if x, m, err = d.message(b, "/kvlistValue"); err == nil {
-				if v.kind != KindKVList {
-					resetAs(v, KindKVList)
-				}
-				if err = d.kvlistValue(x, v, depth+1, level); err != nil {
-					err = d.within(err, "/kvlistValue", -1)
-				}
-			}
-		case num == 7 && typ == protowire.BytesType:
-			var x []byte
-			if x, m, err = d.message(b, "/bytesValue"); err == nil {
-				err = d.checkLength(len(x), "/bytesValue")
-			}
+		case 5<<3 | tBytes:
+			f.message("/arrayValue", func(b []byte) error { return d.arrayValue(b, v, depth+1, level) })
+		case 6<<3 | tBytes:
+			f.message("/kvlistValue", func(b []byte) error { return d.kvlistValue(b, v, depth+1, level) })
+		case 7<<3 | tBytes:
+			x, _ := f.bytes("/bytesValue")
+			f.checkLength(len(x), "/bytesValue")
 			resetAs(v, KindBytes)
 			v.str = aliasString(x)
-		case num == 8 && typ == protowire.VarintType:
-			m, err = d.skip(b, num, typ)
+		case 8<<3 | tVarint:
+			f.skip()
 			resetAs(v, KindEmpty)
-		default:
-			m, err = d.skip(b, num, typ)
 		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
 	}
-	return nil
+	return d.err
 }
 
 // resetAs makes v an empty value of kind k. Only a value that already had a
@@ -1087,281 +964,39 @@ func resetAs(v *Value, k ValueKind) {
 	v.kind = k
 }
 
-// arrayValue decodes an ArrayValue, appending its elements to v's.
+// arrayValue decodes an ArrayValue into v, appending its elements to v's
+// if v is an array already.
 func (d *protoDecoder) arrayValue(b []byte, v *Value, depth, level int) error {
-	if depth > maxMessageDepth {
-		return d.fail(b, "", errTooDeep)
+	if v.kind != KindArray {
+		resetAs(v, KindArray)
 	}
-	if n, _, _ := countLen(b, 1, 0, 0); n > 0 {
-		if max := d.limits.MaxAttributes; max > 0 && len(v.arr)+n > max {
-			return &LimitError{Limit: "MaxAttributes", Path: "/values", Value: int64(len(v.arr) + n), Max: int64(max)}
-		}
-		v.arr = grow(d, &d.values, v.arr, n, b)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		if num == 1 && typ == protowire.BytesType {
-			i := len(v.arr)
-			x, m, err := d.element(b, "/values", i)
-			if err != nil {
-				return err
-			}
-			v.arr = extend(v.arr)
-			if err := d.anyValue(x, &v.arr[i], depth+1, level+1); err != nil {
-				return d.within(err, "/values", i)
-			}
-			b = b[m:]
-			continue
-		}
-		m, err := d.skip(b, num, typ)
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return valueList(d, b, &v.arr, &d.values, depth, func(b []byte, e *Value) error {
+		return d.anyValue(b, e, depth+1, level+1)
+	})
 }
 
-// kvlistValue decodes a KeyValueList, appending its pairs to v's.
+// kvlistValue decodes a KeyValueList into v, appending its pairs to v's
+// if v is a key-value list already.
 func (d *protoDecoder) kvlistValue(b []byte, v *Value, depth, level int) error {
+	if v.kind != KindKVList {
+		resetAs(v, KindKVList)
+	}
+	return valueList(d, b, &v.kvs, &d.kvs, depth, func(b []byte, kv *KeyValue) error {
+		return d.keyValue(b, kv, depth+1, level+1)
+	})
+}
+
+// valueList decodes an ArrayValue or a KeyValueList, whose elements are
+// its field 1, appending them to *s.
+func valueList[T any](d *protoDecoder, b []byte, s *[]T, sl *slab[T], depth int, decode func([]byte, *T) error) error {
 	if depth > maxMessageDepth {
 		return d.fail(b, "", errTooDeep)
 	}
 	if n, _, _ := countLen(b, 1, 0, 0); n > 0 {
-		if max := d.limits.MaxAttributes; max > 0 && len(v.kvs)+n > max {
-			return &LimitError{Limit: "MaxAttributes", Path: "/values", Value: int64(len(v.kvs) + n), Max: int64(max)}
-		}
-		v.kvs = grow(d, &d.kvs, v.kvs, n, b)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		if num == 1 && typ == protowire.BytesType {
-			i := len(v.kvs)
-			x, m, err := d.element(b, "/values", i)
-			if err != nil {
-				return err
-			}
-			v.kvs = extend(v.kvs)
-			if err := d.keyValue(x, &v.kvs[i], depth+1, level+1); err != nil {
-				return d.within(err, "/values", i)
-			}
-			b = b[m:]
-			continue
-		}
-		m, err := d.skip(b, num, typ)
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
-}
-
-// logs decodes an ExportLogsServiceRequest (depth 1).
-func (d *protoDecoder) logs(b []byte, l *Logs) error {
-	if n, _, _ := countLen(b, 1, 0, 0); n > 0 {
-		l.ResourceLogs = make([]ResourceLogs, 0, n)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
 		var err error
-		if num == 1 && typ == protowire.BytesType {
-			i := len(l.ResourceLogs)
-			var v []byte
-			if v, m, err = d.element(b, "/resourceLogs", i); err == nil {
-				l.ResourceLogs = extend(l.ResourceLogs)
-				if err = d.resourceLogs(v, &l.ResourceLogs[i]); err != nil {
-					err = d.within(err, "/resourceLogs", i)
-				}
-			}
-		} else {
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
-}
-
-// resourceLogs decodes a ResourceLogs (depth 2).
-func (d *protoDecoder) resourceLogs(b []byte, rl *ResourceLogs) error {
-	if _, n, _ := countLen(b, 0, 2, 0); n > 0 {
-		rl.ScopeLogs = make([]ScopeLogs, 0, n)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			m, err = d.resourceField(b, &rl.Resource)
-		case num == 2 && typ == protowire.BytesType:
-			i := len(rl.ScopeLogs)
-			var v []byte
-			if v, m, err = d.element(b, "/scopeLogs", i); err == nil {
-				rl.ScopeLogs = extend(rl.ScopeLogs)
-				if err = d.scopeLogs(v, &rl.ScopeLogs[i]); err != nil {
-					err = d.within(err, "/scopeLogs", i)
-				}
-			}
-		case num == 3 && typ == protowire.BytesType:
-			rl.SchemaURL, m, err = d.str(b, "/schemaUrl")
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
-}
-
-// scopeLogs decodes a ScopeLogs (depth 3).
-func (d *protoDecoder) scopeLogs(b []byte, sl *ScopeLogs) error {
-	if _, n, _ := countLen(b, 0, 2, 0); n > 0 {
-		if err := d.checkItems(n, "MaxLogRecords", d.limits.MaxLogRecords, "/logRecords"); err != nil {
-			return err
-		}
-		sl.LogRecords = make([]LogRecord, 0, n)
-	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch {
-		case num == 1 && typ == protowire.BytesType:
-			m, err = d.scopeField(b, &sl.Scope)
-		case num == 2 && typ == protowire.BytesType:
-			i := len(sl.LogRecords)
-			var v []byte
-			if v, m, err = d.element(b, "/logRecords", i); err == nil {
-				sl.LogRecords = extend(sl.LogRecords)
-				if err = d.logRecord(v, &sl.LogRecords[i]); err != nil {
-					err = d.within(err, "/logRecords", i)
-				}
-			}
-		case num == 3 && typ == protowire.BytesType:
-			sl.SchemaURL, m, err = d.str(b, "/schemaUrl")
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
-}
-
-// logRecord decodes a LogRecord (depth 4). Field 4 is reserved.
-func (d *protoDecoder) logRecord(b []byte, r *LogRecord) error {
-	if _, n, _ := countLen(b, 0, 6, 0); n > 0 {
-		var err error
-		if r.Attributes, err = d.attributes(b, nil, n, "/attributes"); err != nil {
+		if *s, err = grow(d, sl, *s, n, b, "/values"); err != nil {
 			return err
 		}
 	}
-	for len(b) > 0 {
-		num, typ, n := readTag(b)
-		if n == 0 {
-			if num, typ, n = readTagSlow(b); n < 0 {
-				return d.tagError(b)
-			}
-		}
-		b = b[n:]
-		var m int
-		var err error
-		switch typ {
-		case protowire.BytesType:
-			switch num {
-			case 3:
-				r.SeverityText, m, err = d.str(b, "/severityText")
-			case 5:
-				var v []byte
-				if v, m, err = d.message(b, "/body"); err == nil {
-					if err = d.anyValue(v, &r.Body, 5, 1); err != nil {
-						err = d.within(err, "/body", -1)
-					}
-				}
-			case 6:
-				r.Attributes, m, err = d.appendKeyValue(b, r.Attributes, 5)
-			case 9:
-				r.TraceID, m, err = d.id(b, "/traceId")
-			case 10:
-				r.SpanID, m, err = d.id(b, "/spanId")
-			case 12:
-				r.EventName, m, err = d.str(b, "/eventName")
-			default:
-				m, err = d.skip(b, num, typ)
-			}
-		case protowire.VarintType:
-			var v uint64
-			switch num {
-			case 2:
-				v, m, err = d.varint(b, "/severityNumber")
-				r.SeverityNumber = SeverityNumber(int32(v))
-			case 7:
-				v, m, err = d.varint(b, "/droppedAttributesCount")
-				r.DroppedAttributesCount = uint32(v)
-			default:
-				m, err = d.skip(b, num, typ)
-			}
-		case protowire.Fixed64Type:
-			switch num {
-			case 1:
-				r.TimeUnixNano, m, err = d.fixed64(b, "/timeUnixNano")
-			case 11:
-				r.ObservedTimeUnixNano, m, err = d.fixed64(b, "/observedTimeUnixNano")
-			default:
-				m, err = d.skip(b, num, typ)
-			}
-		case protowire.Fixed32Type:
-			if num == 8 {
-				r.Flags, m, err = d.fixed32(b, "/flags")
-			} else {
-				m, err = d.skip(b, num, typ)
-			}
-		default:
-			m, err = d.skip(b, num, typ)
-		}
-		if err != nil {
-			return err
-		}
-		b = b[m:]
-	}
-	return nil
+	return list(d, b, s, "/values", decode)
 }
