@@ -521,15 +521,16 @@ func TestBinary(t *testing.T) {
 	assert.JSONEq(t, `{"id":"9ec79c33ec9942ab8353589fcb2e04dc"}`, string(answer))
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	// The log ends when the process exits and its stderr closes. Wait
+	// closes the pipe too, so it must come after the last read: called
+	// earlier, it can cut off the last lines.
 	var log string
 	select {
 	case log = <-logs:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not stop on SIGINT")
 	}
-	require.NoError(t, <-done, "exit status; log:\n%s", log)
+	require.NoError(t, cmd.Wait(), "exit status; log:\n%s", log)
 	assert.Contains(t, log, "msg=item project=42 auth=x-sentry-auth item=0 type=event size=19\n")
 	assert.Contains(t, log, "msg=\"shutting down\"")
 	files, err := filepath.Glob(filepath.Join(dump, "*-42.envelope"))
