@@ -20,6 +20,8 @@
 // complete span tree in a request (WithTransactions) and an error event,
 // with a parsed stack trace, for each exception span event
 // (WithErrorEvents), for hosts that group errors or store transactions.
+// Result.Envelopes packs a result into the envelopes an SDK would send, so
+// converted data joins SDK traffic in one pipeline.
 //
 // Decoding is separate from conversion. DecodeTraces and DecodeLogs read
 // both encodings into one model (Traces, Logs) that mirrors OTLP's
