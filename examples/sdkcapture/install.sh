@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the SDK capture tests drive, on a fresh Debian 12 machine:
 #   - python3-sentry-sdk and python3-django from Debian (for /usr/bin/python3),
+#     and python3-urllib3 and python3-certifi, which the sentry-python 2.x
+#     source tree in ../../../shared/sdks/ needs when run with PYTHONPATH,
 #   - @sentry/node and the OpenTelemetry JS SDK and OTLP/HTTP exporters at the
 #     versions pinned in node/package-lock.json.
 # sentry-go and OpenTelemetry Go need nothing here: they are Go module
@@ -18,10 +20,10 @@ fi
 
 # apt-get is quick when the packages are already there, but update is not;
 # skip both when Debian's python can already import the modules.
-if ! /usr/bin/python3 -c 'import sentry_sdk, django' 2>/dev/null; then
+if ! /usr/bin/python3 -c 'import sentry_sdk, django, urllib3, certifi' 2>/dev/null; then
 	$sudo apt-get update
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends \
-		python3-sentry-sdk python3-django
+		python3-sentry-sdk python3-django python3-urllib3 python3-certifi
 fi
 
 command -v node >/dev/null || { echo "install.sh: node (>= 20.19) is required" >&2; exit 1; }
