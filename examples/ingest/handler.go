@@ -35,6 +35,9 @@ type handler struct {
 	logger    *slog.Logger
 	dumpDir   string
 	parseOpts []envelope.Option
+	issues    *tracker // nil: nothing is grouped or counted
+
+	all, otlpOnly *http.ServeMux
 }
 
 // An option configures newHandler.
@@ -47,6 +50,12 @@ func withDumpDir(dir string) option {
 	return func(h *handler) { h.dumpDir = dir }
 }
 
+// withTracker makes the handler group every accepted event into issues
+// and count the other items, in t.
+func withTracker(t *tracker) option {
+	return func(h *handler) { h.issues = t }
+}
+
 // withEnvelopeOptions passes options, such as envelope.WithLimits, to
 // envelope.ReadRequest.
 func withEnvelopeOptions(opts ...envelope.Option) option {
@@ -55,19 +64,51 @@ func withEnvelopeOptions(opts ...envelope.Option) option {
 
 // newHandler returns the ingest endpoints. It logs one line per accepted
 // item and one per rejected request to logger.
-func newHandler(logger *slog.Logger, opts ...option) http.Handler {
-	h := &handler{logger: logger}
+func newHandler(logger *slog.Logger, opts ...option) *handler {
+	h := &handler{logger: logger, all: http.NewServeMux(), otlpOnly: http.NewServeMux()}
 	for _, o := range opts {
 		o(h)
 	}
-	mux := http.NewServeMux()
 	for _, pattern := range routes {
-		mux.HandleFunc(pattern, h.ingest)
+		h.all.HandleFunc(pattern, h.ingest)
 	}
 	for _, pattern := range otlpRoutes {
-		mux.HandleFunc(pattern, h.ingestOTLP)
+		h.all.HandleFunc(pattern, h.ingestOTLP)
+		h.otlpOnly.HandleFunc(pattern, h.ingestOTLP)
 	}
-	return mux
+	return h
+}
+
+// ServeHTTP serves every endpoint, Sentry's and OTLP's.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.all.ServeHTTP(w, r) }
+
+// otlpHandler serves only the OTLP endpoints, for OTLP's own port, where
+// an exporter with default settings posts and an SDK has no business.
+// It shares the issues and counts with the main handler.
+func (h *handler) otlpHandler() http.Handler { return h.otlpOnly }
+
+// accepted logs the items of an accepted envelope and records them in the
+// issue table.
+func (h *handler) accepted(ctx context.Context, req *envelope.Request, project string, extra ...slog.Attr) {
+	h.logItems(ctx, req, project, extra...)
+	if h.issues == nil {
+		return
+	}
+	if err := h.issues.observe(req.Envelope); err != nil {
+		h.logger.LogAttrs(ctx, slog.LevelWarn, "event not grouped", slog.String("project", project), slog.Any("error", err))
+	}
+}
+
+// rejected logs a request answered with an error and counts it.
+func (h *handler) rejected(r *http.Request, status int, err error) {
+	h.logger.LogAttrs(r.Context(), slog.LevelWarn, "rejected",
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+		slog.Any("error", err))
+	if h.issues != nil {
+		h.issues.rejected()
+	}
 }
 
 // response is the body of a successful answer: the event id, as Relay
@@ -79,11 +120,7 @@ type response struct {
 func (h *handler) ingest(w http.ResponseWriter, r *http.Request) {
 	req, err := envelope.ReadRequest(r, h.parseOpts...)
 	if err != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelWarn, "rejected",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", envelope.StatusCode(err)),
-			slog.Any("error", err))
+		h.rejected(r, envelope.StatusCode(err), err)
 		envelope.WriteError(w, err)
 		return
 	}
@@ -97,13 +134,16 @@ func (h *handler) ingest(w http.ResponseWriter, r *http.Request) {
 			// will not get one: better a 500, which SDKs retry, than a
 			// silent gap in the dump.
 			h.logger.LogAttrs(r.Context(), slog.LevelError, "dump failed", slog.Any("error", err))
+			if h.issues != nil {
+				h.issues.rejected()
+			}
 			envelope.WriteError(w, err)
 			return
 		}
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "dumped", slog.String("project", project), slog.String("file", path))
 	}
 
-	h.logItems(r.Context(), req, project)
+	h.accepted(r.Context(), req, project)
 
 	var resp response
 	if id, ok := env.EventID(); ok {

@@ -30,13 +30,30 @@
 // transaction per complete span tree and an error event per recorded
 // exception, logs become log records, each as the envelope an SDK would
 // have sent, logged (with "otlp": "traces/protobuf", say) and dumped like
-// SDK envelopes.
+// SDK envelopes. The OTLP endpoints are also served on 127.0.0.1:4318,
+// OTLP's default, so that an exporter with default settings needs no
+// endpoint; when that port is taken, a warning says so and the rest works.
+//
+// Every error or message event, from an SDK, /store/ or an OTLP exception,
+// is grouped as Sentry groups it (package grouping, the config of a new
+// project unless -grouping-config says newstyle:2023-01-11) into an
+// in-memory issue per group hash. When stdout is a terminal, a table of the
+// issues, newest first, and the counts of transactions, spans, sessions,
+// check-ins, log records and rejected requests are redrawn there as data
+// arrives; on SIGINT the final table is printed, to a terminal or not. With
+// -json, stdout gets instead one line per event,
+//
+//	{"event_id":"...","group":"<first hash>","title":"...","culprit":"...","level":"error","count":2}
+//
+// where count is the issue's event count so far.
 //
 // Usage:
 //
-//	go run ./examples/ingest [-addr HOST:PORT] [-dump DIR]
+//	go run ./examples/ingest [-addr HOST:PORT] [-otlp-addr HOST:PORT] [-dump DIR] [-json]
+//	    [-grouping-config ID] [-max-envelope-size BYTES] [-max-event-size BYTES]
 //
-// The address is 127.0.0.1:8000 unless the -addr flag or, failing that, the
+// At start it prints a DSN to copy and the OTLP endpoint. The address is
+// 127.0.0.1:8000 unless the -addr flag or, failing that, the
 // SENTRYWIRE_ADDR environment variable says otherwise. With -dump, every
 // accepted envelope is also written to DIR/<unix-nanos>-<project>.envelope,
 // byte for byte as received after decompression (a /store/ event as the
@@ -73,23 +90,38 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sentrywire/sentrywire/dsn"
+	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/grouping"
 )
 
 const (
-	defaultAddr = "127.0.0.1:8000"
-	addrEnv     = "SENTRYWIRE_ADDR"
+	defaultAddr     = "127.0.0.1:8000"
+	defaultOTLPAddr = "127.0.0.1:4318" // OTLP/HTTP's default port, where exporters post unless told otherwise
+	addrEnv         = "SENTRYWIRE_ADDR"
+	// dsnKey is the public key of the DSN printed at start. Any key is
+	// accepted; a fixed one keeps the DSN the same from run to run.
+	dsnKey = "0123456789abcdef0123456789abcdef"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Getenv, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
 // config is the command line, resolved.
 type config struct {
-	addr    string
-	dumpDir string
+	addr         string
+	otlpAddr     string
+	otlpAddrFlag bool // -otlp-addr was given: failing to listen there is an error, not a warning
+	dumpDir      string
+	grouping     string
+	json         bool
+	limits       envelope.Limits
 }
 
 // parseConfig reads the flags and the environment. A flag given on the
@@ -99,12 +131,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: ingest [-addr HOST:PORT] [-dump DIR]")
+		fmt.Fprintln(fs.Output(), "usage: ingest [-addr HOST:PORT] [-otlp-addr HOST:PORT] [-dump DIR] [-json] [-grouping-config ID] [-max-envelope-size N] [-max-event-size N]")
 		fs.PrintDefaults()
 	}
-	var c config
+	c := config{limits: envelope.DefaultLimits()}
 	fs.StringVar(&c.addr, "addr", defaultAddr, "address to listen on (default from $"+addrEnv+" if set)")
+	fs.StringVar(&c.otlpAddr, "otlp-addr", defaultOTLPAddr, "address to also serve the OTLP endpoints on, \"\" for none")
 	fs.StringVar(&c.dumpDir, "dump", "", "write every accepted envelope to a file in `DIR`")
+	fs.StringVar(&c.grouping, "grouping-config", grouping.DefaultConfig,
+		"grouping config `ID`: "+grouping.Newstyle2026+" (new projects) or "+grouping.Newstyle2023)
+	fs.BoolVar(&c.json, "json", false, "print one JSON line per accepted event instead of the issue table")
+	fs.Int64Var(&c.limits.MaxEnvelopeSize, "max-envelope-size", c.limits.MaxEnvelopeSize, "largest envelope accepted, in `bytes` after decompression")
+	fs.Int64Var(&c.limits.MaxEventSize, "max-event-size", c.limits.MaxEventSize, "largest event accepted, in `bytes`")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -115,7 +153,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return c, err
 	}
 	addrFlag := false
-	fs.Visit(func(f *flag.Flag) { addrFlag = addrFlag || f.Name == "addr" })
+	fs.Visit(func(f *flag.Flag) {
+		addrFlag = addrFlag || f.Name == "addr"
+		c.otlpAddrFlag = c.otlpAddrFlag || f.Name == "otlp-addr"
+	})
 	if v := getenv(addrEnv); v != "" && !addrFlag {
 		c.addr = v
 	}
@@ -123,7 +164,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 }
 
 // run serves until SIGINT or SIGTERM and returns the exit status.
-func run(args []string, getenv func(string) string, stderr io.Writer) int {
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	c, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -133,7 +174,17 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	var opts []option
+	groupingConfig, err := grouping.NewConfig(c.grouping)
+	if err != nil {
+		logger.Error("bad -grouping-config", "error", err)
+		return 2
+	}
+	var jsonOut io.Writer
+	if c.json {
+		jsonOut = stdout
+	}
+	issues := newTracker(groupingConfig, jsonOut)
+	opts := []option{withTracker(issues), withEnvelopeOptions(envelope.WithLimits(c.limits))}
 	if c.dumpDir != "" {
 		if err := os.MkdirAll(c.dumpDir, 0o755); err != nil {
 			logger.Error("cannot create the dump directory", "error", err)
@@ -150,19 +201,51 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 		logger.Error("cannot listen", "error", err)
 		return 1
 	}
-	srv := &http.Server{
-		Handler: newHandler(logger, opts...),
-		// A client that never finishes its headers would otherwise hold a
-		// connection forever; SDKs send theirs at once.
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	otlpLn, err := listenOTLP(c.otlpAddr, c.otlpAddrFlag, logger)
+	if err != nil {
+		ln.Close()
+		logger.Error("cannot listen for OTLP", "error", err)
+		return 1
 	}
+	h := newHandler(logger, opts...)
+	newServer := func(handler http.Handler) *http.Server {
+		return &http.Server{
+			Handler: handler,
+			// A client that never finishes its headers would otherwise hold a
+			// connection forever; SDKs send theirs at once.
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+	}
+	servers := []*http.Server{newServer(h)}
 	logger.Info("listening", "addr", ln.Addr().String())
+	served := make(chan error, 2)
+	go func() { served <- servers[0].Serve(ln) }()
+	if otlpLn != nil {
+		otlpSrv := newServer(h.otlpHandler())
+		servers = append(servers, otlpSrv)
+		logger.Info("listening for OTLP", "addr", otlpLn.Addr().String())
+		go func() { served <- otlpSrv.Serve(otlpLn) }()
+	}
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	banner := startBanner(ln.Addr(), otlpLn)
+	// With -json, stdout carries nothing but the event lines.
+	if c.json {
+		_, _ = io.WriteString(stderr, banner)
+	} else {
+		_, _ = io.WriteString(stdout, banner)
+	}
+	live, stopLive := context.WithCancel(ctx)
+	liveDone := make(chan struct{})
+	if !c.json && isTerminal(stdout) {
+		go func() { defer close(liveDone); liveSummary(live, issues, stdout, banner, redrawEvery) }()
+	} else {
+		close(liveDone)
+	}
+
 	select {
 	case err := <-served:
+		stopLive()
 		logger.Error("server failed", "error", err)
 		return 1
 	case <-ctx.Done():
@@ -170,12 +253,70 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	// From here a second signal kills the process the default way, for
 	// when a request hangs and the user insists.
 	stop()
+	stopLive()
+	<-liveDone
 	logger.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		logger.Error("shutdown", "error", err)
-		return 1
+	status := 0
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdown); err != nil {
+			logger.Error("shutdown", "error", err)
+			status = 1
+		}
 	}
-	return 0
+	// The requests under way are finished now, so the final table has
+	// them all.
+	if !c.json {
+		list, counts, _ := issues.snapshot()
+		_, _ = io.WriteString(stdout, "\n")
+		_ = writeTable(stdout, list, counts, 0)
+	}
+	return status
+}
+
+// listenOTLP listens on OTLP's own address. The default port may well be
+// taken, by a collector or another tool, and is only a convenience: then
+// the warning says so and the server goes on without it. An address the
+// user asked for must work.
+func listenOTLP(addr string, explicit bool, logger *slog.Logger) (net.Listener, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil && !explicit {
+		logger.Warn("not serving OTLP on its default port; exporters need an endpoint", "addr", addr, "error", err)
+		return nil, nil
+	}
+	return ln, err
+}
+
+// startBanner is what to paste into an SDK or an exporter's settings.
+// The DSN names project 1; any project id and key work.
+func startBanner(addr net.Addr, otlpLn net.Listener) string {
+	var b strings.Builder
+	d, err := dsn.Parse("http://" + dsnKey + "@" + dialable(addr) + "/1")
+	if err == nil {
+		fmt.Fprintf(&b, "DSN:  %s\n", d)
+	}
+	if otlpLn != nil {
+		fmt.Fprintf(&b, "OTLP: http://%s  (OTEL_EXPORTER_OTLP_ENDPOINT; /v1/traces, /v1/logs)\n", dialable(otlpLn.Addr()))
+	} else {
+		fmt.Fprintf(&b, "OTLP: http://%s  (OTEL_EXPORTER_OTLP_ENDPOINT; /v1/traces, /v1/logs)\n", dialable(addr))
+	}
+	return b.String()
+}
+
+// dialable turns a listening address into one a client can connect to: a
+// server listening on all interfaces is reached on the loopback address.
+func dialable(addr net.Addr) string {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return addr.String()
+	}
+	ip := ta.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(ta.Port))
 }

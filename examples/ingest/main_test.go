@@ -27,6 +27,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/dsn"
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/grouping"
 	"github.com/sentrywire/sentrywire/internal/captures"
 )
 
@@ -71,10 +72,28 @@ func (l *logLines) records(t *testing.T, msg string) []map[string]any {
 
 func newTestServer(t *testing.T, opts ...option) (*httptest.Server, *logLines) {
 	t.Helper()
+	srv, logs, _ := newTrackedServer(t, nil, opts...)
+	return srv, logs
+}
+
+// testGrouping is the grouping config of every test server, compiled once
+// as the command compiles it once.
+var testGrouping = sync.OnceValues(func() (*grouping.Config, error) {
+	return grouping.NewConfig(grouping.DefaultConfig)
+})
+
+// newTrackedServer is newTestServer with the issue tracker the command
+// uses, which writes -json lines to jsonOut if it is not nil.
+func newTrackedServer(t *testing.T, jsonOut io.Writer, opts ...option) (*httptest.Server, *logLines, *tracker) {
+	t.Helper()
+	cfg, err := testGrouping()
+	require.NoError(t, err)
+	issues := newTracker(cfg, jsonOut)
 	logs := new(logLines)
+	opts = append([]option{withTracker(issues)}, opts...)
 	srv := httptest.NewServer(newHandler(slog.New(slog.NewJSONHandler(logs, nil)), opts...))
 	t.Cleanup(srv.Close)
-	return srv, logs
+	return srv, logs, issues
 }
 
 // send sends a request and returns the answer's status, header and body.
@@ -422,17 +441,36 @@ func TestDumpFailure(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
+	// base is the configuration with every default but the given fields.
+	base := func(c config) config {
+		if c.otlpAddr == "" {
+			c.otlpAddr = defaultOTLPAddr
+		}
+		if c.grouping == "" {
+			c.grouping = grouping.DefaultConfig
+		}
+		if c.limits == (envelope.Limits{}) {
+			c.limits = envelope.DefaultLimits()
+		}
+		return c
+	}
+	small := envelope.DefaultLimits()
+	small.MaxEnvelopeSize, small.MaxEventSize = 1000, 500
 	tests := []struct {
 		name string
 		args []string
 		env  string
 		want config
 	}{
-		{"defaults", nil, "", config{addr: "127.0.0.1:8000"}},
-		{"environment", nil, "127.0.0.1:9000", config{addr: "127.0.0.1:9000"}},
-		{"flag", []string{"-addr", ":7000"}, "", config{addr: ":7000"}},
-		{"flag beats environment", []string{"-addr", ":7000", "-dump", "d"}, "127.0.0.1:9000", config{addr: ":7000", dumpDir: "d"}},
-		{"flag equal to the default still beats environment", []string{"-addr=127.0.0.1:8000"}, "127.0.0.1:9000", config{addr: "127.0.0.1:8000"}},
+		{"defaults", nil, "", base(config{addr: "127.0.0.1:8000"})},
+		{"environment", nil, "127.0.0.1:9000", base(config{addr: "127.0.0.1:9000"})},
+		{"flag", []string{"-addr", ":7000"}, "", base(config{addr: ":7000"})},
+		{"flag beats environment", []string{"-addr", ":7000", "-dump", "d"}, "127.0.0.1:9000", base(config{addr: ":7000", dumpDir: "d"})},
+		{"flag equal to the default still beats environment", []string{"-addr=127.0.0.1:8000"}, "127.0.0.1:9000", base(config{addr: "127.0.0.1:8000"})},
+		{"no OTLP port", []string{"-otlp-addr="}, "", config{addr: defaultAddr, otlpAddrFlag: true, grouping: grouping.DefaultConfig, limits: envelope.DefaultLimits()}},
+		{"OTLP port, json, older grouping", []string{"-otlp-addr", ":4319", "-json", "-grouping-config", grouping.Newstyle2023}, "",
+			base(config{addr: defaultAddr, otlpAddr: ":4319", otlpAddrFlag: true, json: true, grouping: grouping.Newstyle2023})},
+		{"limits", []string{"-max-envelope-size", "1000", "-max-event-size=500"}, "", base(config{addr: defaultAddr, limits: small})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -449,9 +487,13 @@ func TestConfig(t *testing.T) {
 			assert.Empty(t, stderr.String())
 		})
 	}
-	var stderr bytes.Buffer
-	assert.Equal(t, 2, run([]string{"extra"}, os.Getenv, &stderr))
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 2, run([]string{"extra"}, os.Getenv, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "usage: ingest")
+	stderr.Reset()
+	assert.Equal(t, 2, run([]string{"-grouping-config", "legacy:2019-03-12"}, os.Getenv, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "unknown config")
+	assert.Empty(t, stdout.String())
 }
 
 // freePort returns a port nothing listens on right now. Listening on :0
@@ -479,13 +521,22 @@ func TestBinary(t *testing.T) {
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
-	addr := freePort(t)
+	addr, otlpAddr := freePort(t), freePort(t)
 	dump := filepath.Join(t.TempDir(), "dump")
-	cmd := exec.Command(bin, "-addr", addr, "-dump", dump)
+	cmd := exec.Command(bin, "-addr", addr, "-otlp-addr", otlpAddr, "-dump", dump)
 	cmd.Env = append(os.Environ(), addrEnv+"=127.0.0.1:1") // the flag wins
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
+	stdoutPipe, err := cmd.StdoutPipe()
+	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
+	// stdout is a pipe, not a terminal: it gets the banner at start and
+	// the table at the end, nothing in between.
+	stdout := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(stdoutPipe)
+		stdout <- string(b)
+	}()
 	t.Cleanup(func() { _ = cmd.Process.Kill() }) // if the test fails before the SIGINT
 
 	// The log tells when the server listens; collect all of it for the end.
@@ -493,11 +544,13 @@ func TestBinary(t *testing.T) {
 	listening := make(chan struct{})
 	go func() {
 		var all strings.Builder
+		var once sync.Once
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			all.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "msg=listening") {
-				close(listening)
+			// The OTLP port listens before the main one is announced.
+			if strings.Contains(sc.Text(), "msg=listening ") {
+				once.Do(func() { close(listening) })
 			}
 		}
 		logs <- all.String()
@@ -520,6 +573,13 @@ func TestBinary(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.JSONEq(t, `{"id":"9ec79c33ec9942ab8353589fcb2e04dc"}`, string(answer))
 
+	// OTLP's own port takes a trace with an exception, which becomes an
+	// issue of its own.
+	resp, err = http.Post("http://"+otlpAddr+"/v1/traces", "application/json", strings.NewReader(otlpTrace))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	// The log ends when the process exits and its stderr closes. Wait
 	// closes the pipe too, so it must come after the last read: called
@@ -530,7 +590,23 @@ func TestBinary(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not stop on SIGINT")
 	}
+	var printed string
+	select {
+	case printed = <-stdout:
+	case <-time.After(30 * time.Second):
+		t.Fatal("stdout did not close")
+	}
 	require.NoError(t, cmd.Wait(), "exit status; log:\n%s", log)
+	assert.Contains(t, log, "msg=\"listening for OTLP\" addr="+otlpAddr+"\n")
+	lines := strings.Split(strings.TrimSuffix(printed, "\n"), "\n")
+	require.Len(t, lines, 7, "stdout:\n%s", printed)
+	assert.Equal(t, "DSN:  http://"+dsnKey+"@"+addr+"/1", lines[0])
+	assert.Equal(t, "OTLP: http://"+otlpAddr+"  (OTEL_EXPORTER_OTLP_ENDPOINT; /v1/traces, /v1/logs)", lines[1])
+	assert.Empty(t, lines[2])
+	assert.Regexp(t, `^GROUP +EVENTS +LEVEL +LAST SEEN +TITLE +CULPRIT$`, lines[3])
+	assert.Regexp(t, `^[0-9a-f]{12} +1 +error +\d\d:\d\d:\d\d +DeadlockError: deadlock detected +GET /orders$`, lines[4])
+	assert.Regexp(t, `^[0-9a-f]{12} +1 +error +\d\d:\d\d:\d\d +hello +$`, lines[5])
+	assert.Equal(t, "issues 2 · transactions 1 · spans 0 · sessions 0 · check-ins 0 · logs 0 · rejected requests 0", lines[6])
 	assert.Contains(t, log, "msg=item project=42 auth=x-sentry-auth item=0 type=event size=19\n")
 	assert.Contains(t, log, "msg=\"shutting down\"")
 	files, err := filepath.Glob(filepath.Join(dump, "*-42.envelope"))

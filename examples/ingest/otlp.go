@@ -51,7 +51,7 @@ func (h *handler) export(ctx context.Context, req *otlp.Request) (int64, string,
 			}
 			h.logger.LogAttrs(ctx, slog.LevelInfo, "dumped", slog.String("project", project), slog.String("file", path))
 		}
-		h.logItems(ctx, &envelope.Request{ProjectID: req.ProjectID, Auth: req.Auth, Envelope: env}, project,
+		h.accepted(ctx, &envelope.Request{ProjectID: req.ProjectID, Auth: req.Auth, Envelope: env}, project,
 			slog.String("otlp", req.Signal.String()+"/"+req.Encoding.String()))
 	}
 	for _, r := range res.Rejected {
@@ -75,10 +75,6 @@ func (h *handler) ingestOTLP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.logger.LogAttrs(r.Context(), slog.LevelWarn, "rejected",
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.Int("status", otlp.HTTPStatus(err)),
-		slog.Any("error", err))
+	h.rejected(r, otlp.HTTPStatus(err), err)
 	otlp.WriteError(w, r, err)
 }
