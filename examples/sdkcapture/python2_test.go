@@ -31,15 +31,28 @@ const sdk2Path = "../../../shared/sdks/sentry-python-2.68"
 // guideCase is one request to the guide's Django project and the event it
 // must produce.
 type guideCase struct {
-	path    string
+	path string
+	// host is the Host header to send when it is not runserver's address.
+	host    string
 	status  int
 	excType string // "" for a message event
+	// excValue is the raised exception's message, when the test fixes it.
+	excValue string
+	// chain lists module.Type of every exception sent, causes first, when
+	// the test fixes it.
+	chain   []string
 	level   protocol.Level
+	logger  string // the Python logger that reported it; "" for the SDK's own
+	message string // a message event's text
 	tags    map[string]string
 }
 
-// guideCases are the guide's failures. /zero/ is requested twice: the two
-// events must land in one issue, every other failure in an issue of its own.
+// disallowedHost is what Django logs on django.security.DisallowedHost for
+// a request whose Host header is not in ALLOWED_HOSTS.
+const disallowedHost = "Invalid HTTP_HOST header: 'evil.example'. You may need to add 'evil.example' to ALLOWED_HOSTS."
+
+// guideCases are the guide's failures. Those requested twice must land in
+// one issue, every distinct failure in an issue of its own.
 var guideCases = []guideCase{
 	{path: "/zero/", status: 500, excType: "ZeroDivisionError", level: protocol.LevelError},
 	{path: "/zero/", status: 500, excType: "ZeroDivisionError", level: protocol.LevelError},
@@ -47,8 +60,33 @@ var guideCases = []guideCase{
 	{path: "/middleware/", status: 500, excType: "MiddlewareError", level: protocol.LevelError},
 	{path: "/handled/", status: 200, excType: "ValueError", level: protocol.LevelError,
 		tags: map[string]string{"guide": "handled", "order": "7"}},
-	{path: "/message/", status: 200, level: protocol.LevelWarning},
+	{path: "/message/", status: 200, level: protocol.LevelWarning, message: "order 7 is taking long"},
+	// Django re-raises the driver's error as its own, from the original:
+	// both are sent, the driver's as the cause.
+	integrityCase, integrityCase,
+	signalCase, signalCase,
+	// A Host outside ALLOWED_HOSTS never reaches a view: Django answers 400
+	// and logs an error on django.security.DisallowedHost, which the SDK's
+	// logging integration (on by default) turns into a message event.
+	// Django 3.2 logs it without exc_info, so neither SDK sends an exception.
+	hostCase, hostCase,
 }
+
+var (
+	integrityCase = guideCase{path: "/integrity/", status: 500, excType: "IntegrityError",
+		excValue: "UNIQUE constraint failed: guide_order.number",
+		chain:    []string{"sqlite3.IntegrityError", "django.db.utils.IntegrityError"},
+		level:    protocol.LevelError}
+	signalCase = guideCase{path: "/signal/", status: 500, excType: "SignalError",
+		excValue: "audit receiver failed for signal",
+		chain:    []string{"guide.signals.SignalError"},
+		level:    protocol.LevelError}
+	hostCase = guideCase{path: "/ok/", host: "evil.example", status: 400, level: protocol.LevelError,
+		logger: "django.security.DisallowedHost", message: disallowedHost}
+)
+
+// guideIssues is how many issues guideCases make: one per distinct failure.
+const guideIssues = 8
 
 // TestDjangoGuide runs the Django guide's setup (python/guide: init at the
 // top of settings.py, DjangoIntegration(transaction_style="url"), DSN from
@@ -96,7 +134,10 @@ func TestDjangoGuide(t *testing.T) {
 			base := startRunserver(t, srv, pythonPath)
 
 			for _, c := range guideCases {
-				resp, err := guideClient.Get(base + c.path)
+				req, err := http.NewRequest(http.MethodGet, base+c.path, nil)
+				require.NoError(t, err)
+				req.Host = c.host // "" sends runserver's address
+				resp, err := guideClient.Do(req)
 				require.NoError(t, err, "GET %s", c.path)
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
@@ -120,7 +161,9 @@ func TestDjangoGuide(t *testing.T) {
 				hash  string
 				title string
 			}
-			byPath := map[string][]arrived{}
+			// Events are matched to requests by request URL: the bad-Host
+			// request's event carries the Host it was sent with.
+			byURL := map[string][]arrived{}
 			var version string
 			for _, r := range reqs {
 				if r.Ingest == nil {
@@ -141,62 +184,80 @@ func TestDjangoGuide(t *testing.T) {
 					version = ev.SDK.Version
 					req, _, err := ev.Request.Get()
 					require.NoError(t, err, "request of event %s", ev.EventID)
-					path := strings.TrimPrefix(req.URL, base)
-					require.NotEqual(t, req.URL, path, "event %s: request URL %q is not on %s", ev.EventID, req.URL, base)
+					require.NotEmpty(t, req.URL, "event %s has no request URL", ev.EventID)
 					g := cfg.Group(ev)
-					require.NotEmpty(t, g.Hashes, "event for %s has no group hash", path)
-					byPath[path] = append(byPath[path], arrived{ev, g.Hashes[0], g.Title})
+					require.NotEmpty(t, g.Hashes, "event for %s has no group hash", req.URL)
+					byURL[req.URL] = append(byURL[req.URL], arrived{ev, g.Hashes[0], g.Title})
 				}
 			}
 
-			issues := map[string]string{} // group hash → path
+			issues := map[string]string{} // group hash → request URL
 			checked := 0
 			for _, c := range guideCases {
-				evs := byPath[c.path]
-				if !assert.NotEmpty(t, evs, "no event for %s (events by path: %v)", c.path, keys(byPath)) {
+				url := base + c.path
+				if c.host != "" {
+					url = "http://" + c.host + c.path
+				}
+				evs := byURL[url]
+				if !assert.NotEmpty(t, evs, "no event for %s (events by URL: %v)", url, keys(byURL)) {
 					continue
 				}
 				a := evs[0]
-				byPath[c.path] = evs[1:]
+				byURL[url] = evs[1:]
 				ev := a.ev
-				assert.Equal(t, c.level, ev.Level, "level of %s", c.path)
+				assert.Equal(t, c.level, ev.Level, "level of %s", url)
+				assert.Equal(t, c.logger, ev.Logger, "logger of %s", url)
 				assert.Equal(t, c.path, ev.Transaction, "transaction_style=url names the transaction after the route")
 				if c.excType != "" {
-					require.NotEmpty(t, ev.Exception.Values, "event for %s has no exception", c.path)
+					require.NotEmpty(t, ev.Exception.Values, "event for %s has no exception", url)
 					// The last exception is the one raised; any before it
 					// are its causes.
 					exc := ev.Exception.Values[len(ev.Exception.Values)-1]
-					assert.Equal(t, c.excType, exc.Type, "exception of %s", c.path)
-					assert.True(t, strings.HasPrefix(a.title, c.excType+": "), "issue title %q of %s", a.title, c.path)
+					assert.Equal(t, c.excType, exc.Type, "exception of %s", url)
+					if c.excValue != "" {
+						assert.Equal(t, c.excValue, string(exc.Value), "exception message of %s", url)
+						assert.Equal(t, c.excType+": "+c.excValue, a.title, "issue title of %s", url)
+					}
+					if c.chain != nil {
+						var chain []string
+						for _, e := range ev.Exception.Values {
+							chain = append(chain, e.Module+"."+e.Type)
+						}
+						assert.Equal(t, c.chain, chain, "exception chain of %s", url)
+					}
+					assert.True(t, strings.HasPrefix(a.title, c.excType+": "), "issue title %q of %s", a.title, url)
 					// Django's 500s are unhandled; the view's own
 					// capture_exception is handled. Sentry reads a missing
 					// mechanism or flag as handled, and 1.9 sends none for
 					// a plain capture_exception.
 					handled := exc.Mechanism == nil || exc.Mechanism.Handled == nil || *exc.Mechanism.Handled
-					assert.Equal(t, c.status == http.StatusOK, handled, "handled flag of %s (mechanism %+v)", c.path, exc.Mechanism)
+					assert.Equal(t, c.status == http.StatusOK, handled, "handled flag of %s (mechanism %+v)", url, exc.Mechanism)
 				} else {
-					assert.Empty(t, ev.Exception.Values, "message event for %s", c.path)
-					if le := ev.LogMessage(); assert.NotNil(t, le, "message event for %s has no message", c.path) {
-						assert.Equal(t, "order 7 is taking long", cmp.Or(le.Formatted, le.Message))
+					assert.Empty(t, ev.Exception.Values, "message event for %s", url)
+					// 1.9 sends only the logentry's message, 2.x also its
+					// formatted text; with no params they are the same.
+					if le := ev.LogMessage(); assert.NotNil(t, le, "message event for %s has no message", url) {
+						assert.Equal(t, c.message, cmp.Or(le.Formatted, le.Message), "message of %s", url)
 					}
-					assert.Equal(t, "order 7 is taking long", a.title, "issue title of %s", c.path)
+					assert.Equal(t, c.message, a.title, "issue title of %s", url)
 				}
 				for k, v := range c.tags {
 					got, ok := ev.Tags.Get(k)
-					assert.True(t, ok, "tag %s on %s", k, c.path)
-					assert.Equal(t, v, got, "tag %s on %s", k, c.path)
+					assert.True(t, ok, "tag %s on %s", k, url)
+					assert.Equal(t, v, got, "tag %s on %s", k, url)
 				}
 				if prev, seen := issues[a.hash]; seen {
-					assert.Equal(t, c.path, prev, "%s groups into the issue of %s", c.path, prev)
+					assert.Equal(t, url, prev, "%s groups into the issue of %s", url, prev)
 				}
-				issues[a.hash] = c.path
+				issues[a.hash] = url
 				checked++
 			}
-			// Five distinct failures, /zero/ twice in one of them.
-			assert.Len(t, issues, 5, "issues: %v", issues)
+			// Every repeated request joins its first one's issue, so each
+			// distinct failure is one issue.
+			assert.Len(t, issues, guideIssues, "issues: %v", issues)
 			t.Logf("%s (sentry_sdk %s): checked %d events from %d requests, in %d issues", sdk.name, version, checked, len(guideCases), len(issues))
-			for path, rest := range byPath {
-				assert.Empty(t, rest, "more events than requests for %s", path)
+			for url, rest := range byURL {
+				assert.Empty(t, rest, "more events than requests for %s", url)
 			}
 		})
 	}
@@ -248,22 +309,35 @@ func startRunserver(t *testing.T, srv *Server, pythonPath string) string {
 	addr := l.Addr().String()
 	l.Close() // runserver binds it itself; the window for a clash is tiny
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	cmd := exec.CommandContext(ctx, debianPython, "manage.py", "runserver", addr, "--noreload")
-	cmd.Dir = filepath.Join("python", "guide")
 	// A clean environment: an inherited SENTRY_* or DJANGO_* variable must
 	// not redirect or reconfigure what is sent. No bytecode either, so
-	// nothing is written into the repository or the shared SDK tree.
-	env := []string{"SENTRY_DSN=" + srv.DSN(), "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1"}
+	// nothing is written into the repository or the shared SDK tree. Each
+	// run gets a sqlite database of its own (settings.py reads GUIDE_DB),
+	// migrated first as a deployment would.
+	env := []string{
+		"SENTRY_DSN=" + srv.DSN(),
+		"GUIDE_DB=" + filepath.Join(t.TempDir(), "guide.sqlite3"),
+		"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1",
+	}
 	if pythonPath != "" {
 		env = append(env, "PYTHONPATH="+pythonPath)
 	}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SENTRY_") && !strings.HasPrefix(kv, "DJANGO_") && !strings.HasPrefix(kv, "PYTHON") {
+		if !strings.HasPrefix(kv, "SENTRY_") && !strings.HasPrefix(kv, "DJANGO_") &&
+			!strings.HasPrefix(kv, "PYTHON") && !strings.HasPrefix(kv, "GUIDE_") {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = env
+	dir := filepath.Join("python", "guide")
+	migrate := exec.Command(debianPython, "manage.py", "migrate", "--no-input")
+	migrate.Dir, migrate.Env = dir, env
+	if out, err := migrate.CombinedOutput(); err != nil {
+		t.Fatalf("manage.py migrate: %v\n%s", err, out)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	cmd := exec.CommandContext(ctx, debianPython, "manage.py", "runserver", addr, "--noreload")
+	cmd.Dir, cmd.Env = dir, env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The guide's Django project, driven by TestDjangoGuide (python2_test.go).
 
-    SENTRY_DSN=http://<key>@127.0.0.1:<port>/42 \
-        /usr/bin/python3 manage.py runserver 127.0.0.1:<port> --noreload
+    export SENTRY_DSN=http://<key>@127.0.0.1:<port>/42 GUIDE_DB=/tmp/guide.sqlite3
+    /usr/bin/python3 manage.py migrate
+    /usr/bin/python3 manage.py runserver 127.0.0.1:<port> --noreload
 
 It is a stock manage.py: everything the test checks about Sentry comes from
 settings.py, as it does in the guide. PYTHONPATH picks the SDK (unset:

@@ -27,7 +27,7 @@ SECRET_KEY = "sdkcapture-guide-not-secret"
 
 ROOT_URLCONF = "guide.urls"
 WSGI_APPLICATION = "guide.wsgi.application"
-INSTALLED_APPS = []
+INSTALLED_APPS = ["guide.apps.GuideConfig"]
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "guide.middleware.FailingMiddleware",
@@ -41,7 +41,13 @@ TEMPLATES = [
         "APP_DIRS": False,
     }
 ]
-# No database: none of the views needs one, and runserver skips its
-# migration check without one.
-DATABASES = {}
+# A sqlite file whose path the test passes in GUIDE_DB, so each run (and
+# each SDK run in parallel) has a database of its own; the test runs
+# `manage.py migrate` before runserver, as a deployment would.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ["GUIDE_DB"],
+    }
+}
 USE_TZ = True

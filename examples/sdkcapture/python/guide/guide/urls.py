@@ -8,4 +8,6 @@ urlpatterns = [
     path("template/", views.missing_template),
     path("handled/", views.handled),
     path("message/", views.message),
+    path("integrity/", views.integrity),
+    path("signal/", views.signal),
 ]

@@ -4,6 +4,8 @@ import sentry_sdk
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from .models import AuditEntry, Order
+
 
 def ok(request):
     # The test polls this view until runserver answers.
@@ -39,3 +41,18 @@ def handled(request):
 def message(request):
     sentry_sdk.capture_message("order 7 is taking long", level="warning")
     return HttpResponse("noted")
+
+
+def integrity(request):
+    # The first request creates order 7; every request then inserts it
+    # again, so each one fails on the same line, as a double-submitted
+    # form does.
+    Order.objects.get_or_create(number=7)
+    Order.objects.create(number=7)
+    return HttpResponse("created")
+
+
+def signal(request):
+    # The post_save receiver in signals.py raises inside this save().
+    AuditEntry.objects.create(action="signal")
+    return HttpResponse("saved")
