@@ -30,6 +30,9 @@ func FuzzDSNParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range sdkDSNs() {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := dsn.Parse(s)
 		if err != nil {
@@ -95,6 +98,9 @@ func FuzzAuthHeader(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range sdkAuthHeaders() {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := dsn.ParseAuthHeader(s)
 		if err != nil {
@@ -132,6 +138,9 @@ func FuzzEnvelopeHeaderAuth(f *testing.F) {
 		"",
 	} {
 		f.Add([]byte(s))
+	}
+	for _, h := range sdkEnvelopeHeaders() {
+		f.Add(h)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		a, d, err := dsn.FromEnvelopeHeader(body)

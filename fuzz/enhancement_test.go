@@ -32,6 +32,9 @@ func FuzzParseEnhancements(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range groupingEnhancements() {
+		f.Add(s)
+	}
 	base, err := enhancement.Base("all-platforms:2026-01-20")
 	if err != nil {
 		f.Fatal(err)

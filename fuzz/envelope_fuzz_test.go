@@ -8,22 +8,7 @@ import (
 	"testing/iotest"
 
 	"github.com/sentrywire/sentrywire/envelope"
-	"github.com/sentrywire/sentrywire/internal/captures"
 )
-
-// sdkBodies returns the envelopes real SDKs sent (examples/sdkcapture),
-// decompressed, to seed the envelope targets.
-func sdkBodies(f *testing.F) [][]byte {
-	reqs, err := captures.Load("../envelope/testdata/sdk")
-	if err != nil {
-		f.Fatal(err)
-	}
-	var out [][]byte
-	for _, r := range reqs {
-		out = append(out, r.Body)
-	}
-	return out
-}
 
 var framingSeeds = []string{
 	"", "  \n", "{}", "{}\n", "{}\n\n", "{} \n", "\xef\xbb\xbf{}\n",

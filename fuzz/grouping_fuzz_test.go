@@ -1,8 +1,6 @@
 package fuzz
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/sentrywire/sentrywire/envelope"
@@ -42,13 +40,8 @@ func FuzzGroup(f *testing.F) {
 	}
 	// Sentry's own grouping inputs, when the shared corpus is beside the
 	// checkout.
-	for _, dir := range []string{"sentry-grouping", "sentry-grouping-2026"} {
-		files, _ := filepath.Glob(filepath.Join("../../shared/corpus", dir, "inputs", "*.json"))
-		for _, name := range files {
-			if data, err := os.ReadFile(name); err == nil {
-				f.Add(data)
-			}
-		}
+	for _, data := range groupingInputs() {
+		f.Add(data)
 	}
 	f.Add([]byte(`{"exception":{"values":[{"type":"E","mechanism":{"type":"x","exception_id":0,"is_exception_group":true}},{"type":"F","mechanism":{"type":"x","exception_id":1,"parent_id":0}},{"type":"G","mechanism":{"type":"x","exception_id":2,"parent_id":1,"is_exception_group":true}}]}}`))
 	f.Add([]byte(`{"platform":"native","threads":{"values":[{"crashed":true,"stacktrace":{"frames":[{"function":"operator<<(std::ostream&, Foo const&)"},{"function":"?"}]}}]}}`))

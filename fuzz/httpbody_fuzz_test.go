@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"math"
 	"testing"
 
 	"github.com/andybalholm/brotli"
@@ -54,6 +55,9 @@ func FuzzDecodeBody(f *testing.F) {
 	for _, s := range httpbodySeeds(f) {
 		f.Add(s, uint16(64))
 		f.Add(s, uint16(4096))
+	}
+	for _, s := range sdkRawBodies() {
+		f.Add(s, uint16(math.MaxUint16))
 	}
 	f.Fuzz(func(t *testing.T, body []byte, limit16 uint16) {
 		limit := int64(limit16)
@@ -114,6 +118,9 @@ func FuzzDecodeStore(f *testing.F) {
 		f.Add(s, uint16(1024))
 		f.Add(s, uint16(8))
 	}
+	for _, s := range sdkStoreBodies() {
+		f.Add(s, uint16(math.MaxUint16))
+	}
 	f.Fuzz(func(t *testing.T, body []byte, max16 uint16) {
 		maxEventSize := int(max16)
 		out, err := httpbody.DecodeStore(body, maxEventSize)
@@ -152,6 +159,9 @@ func FuzzRepairPythonJSON(f *testing.F) {
 		`{"valid":[1,2,3,true,null,"x"]}`,
 	} {
 		f.Add([]byte(s))
+	}
+	for _, s := range sdkStoreBodies() {
+		f.Add(s)
 	}
 	f.Fuzz(checkRepair)
 }

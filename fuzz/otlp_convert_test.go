@@ -72,6 +72,9 @@ func otlpSpanSeeds(f *testing.F) {
 	}
 	f.Add(data)
 	f.Add([]byte{})
+	for _, data := range otlpCaptures(false, "pb") {
+		f.Add(data)
+	}
 }
 
 // FuzzConvertSpan converts every span of arbitrary protobuf requests. It

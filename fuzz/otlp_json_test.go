@@ -29,6 +29,9 @@ func otlpJSONSeeds(f *testing.F, logs bool) {
 			f.Add(data)
 		}
 	}
+	for _, data := range otlpCaptures(logs, "json") {
+		f.Add(data)
+	}
 	if logs {
 		f.Add([]byte(`{"resource_logs":[{"scope_logs":[{"log_records":[{"severity_number":"SEVERITY_NUMBER_WARN","body":{"bytesValue":"-_8"},` +
 			`"time_unix_nano":1e3,"trace_id":"5B8EFFF798038103D269B633813FC60C"}]}],"instrumentationLibraryLogs":[{"logRecords":[{}]}]}]}`))

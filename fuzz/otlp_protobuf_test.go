@@ -30,6 +30,9 @@ func FuzzDecodeTracesProto(f *testing.F) {
 	for _, seed := range protoSeeds(traceSeedRequests()) {
 		f.Add(seed)
 	}
+	for _, seed := range otlpCaptures(false, "pb") {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var want coltracepb.ExportTraceServiceRequest
 		protoErr := proto.UnmarshalOptions{DiscardUnknown: true}.Unmarshal(data, &want)
@@ -55,6 +58,9 @@ func FuzzDecodeTracesProto(f *testing.F) {
 
 func FuzzDecodeLogsProto(f *testing.F) {
 	for _, seed := range protoSeeds(logsSeedRequests()) {
+		f.Add(seed)
+	}
+	for _, seed := range otlpCaptures(true, "pb") {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -466,6 +466,32 @@ func FuzzParseStacktrace(f *testing.F) {
 		f.Add(string(b))
 		f.Add(string(b[:len(b)/2]))
 	}
+	// The exception.stacktrace attributes real exporters sent.
+	captured, _ := filepath.Glob("testdata/captures/*trace*")
+	for _, name := range captured {
+		b, _ := os.ReadFile(name)
+		enc := Protobuf
+		if strings.HasSuffix(name, ".json") {
+			enc = JSON
+		}
+		traces, err := DecodeTraces(b, enc)
+		if err != nil {
+			continue
+		}
+		for _, rs := range traces.ResourceSpans {
+			for _, ss := range rs.ScopeSpans {
+				for _, s := range ss.Spans {
+					for _, e := range s.Events {
+						for _, kv := range e.Attributes {
+							if kv.Key == "exception.stacktrace" && kv.Value.Kind() == KindString {
+								f.Add(kv.Value.Str())
+							}
+						}
+					}
+				}
+			}
+		}
+	}
 	f.Add("  + Exception Group Traceback (most recent call last):\n  |   File \"x\", line")
 	f.Add("\tat (\n   at x(:line \n    at (:1:")
 	f.Fuzz(func(t *testing.T, text string) {

@@ -1,6 +1,7 @@
 package sdkcapture
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,12 +42,14 @@ func TestNode(t *testing.T) {
 	}
 
 	srv := NewServer(t)
+	requests := 0
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.Reset()
 			runScript(t, srv, "node", "node", "capture.js", tt.name)
 			reqs := srv.Settle(200*time.Millisecond, 5*time.Second)
 			require.NotEmpty(t, reqs, "@sentry/node sent nothing")
+			requests += len(reqs)
 
 			res := summarise(t, reqs)
 			// Client reports are sent on the SDK's own schedule; tolerate them.
@@ -70,6 +73,7 @@ func TestNode(t *testing.T) {
 			maybeWrite(t, "node", tt.name, reqs)
 		})
 	}
+	reportSuite(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
 }
 
 func anyEncoded(reqs []Request, enc string) bool {

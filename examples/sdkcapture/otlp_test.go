@@ -332,6 +332,7 @@ func TestOTLPGoTraces(t *testing.T) {
 		{name: "json", encoding: otlptracehttp.EncodingJSON, batch: true, wantReqs: 1, ext: "json", mediaType: "application/json"},
 	}
 	srv := newOTLPServer(t)
+	requests := 0
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			failOnOTelErrors(t)
@@ -361,6 +362,7 @@ func TestOTLPGoTraces(t *testing.T) {
 
 			exs := srv.take()
 			require.Len(t, exs, tt.wantReqs)
+			requests += len(exs)
 			bodies := checkExchanges(t, exs, "/v1/traces", tt.mediaType, "gzip", "OTel OTLP Exporter Go/"+otelGoVersion)
 
 			checkOrderTrace(t, mergeTraces(exs), want, "go", goPaymentErrorType)
@@ -370,6 +372,7 @@ func TestOTLPGoTraces(t *testing.T) {
 			maybeWriteOTLP(t, "go-otlptracehttp-"+tt.name, tt.ext, bodies)
 		})
 	}
+	reportSuite(t, t.Name(), requests, fmt.Sprintf("trace requests from %d exporter setups", len(tests)))
 }
 
 // checkOneSpanPerRequest holds a simple span processor's requests one by
@@ -437,6 +440,7 @@ func TestOTLPGoLogs(t *testing.T) {
 	sc := span.SpanContext()
 	checkOrderLogs(t, mergeLogs(exs), spanRef{TraceID: sc.TraceID().String(), SpanID: sc.SpanID().String()})
 	maybeWriteOTLP(t, "go-otlploghttp-logs", "pb", bodies)
+	reportSuite(t, t.Name(), len(exs), "log requests, one record each")
 }
 
 // The bodies of the two log records both drivers write.
@@ -454,12 +458,14 @@ func TestOTLPNode(t *testing.T) {
 	}
 	srv := newOTLPServer(t)
 	userAgent := "OTel-OTLP-Exporter-JavaScript/" + otelJSVersion
+	traceReqs, logReqs := 0, 0
 
 	t.Run("traces", func(t *testing.T) {
 		var want orderTrace
 		require.NoError(t, json.Unmarshal(runNodeOTLP(t, srv, "traces"), &want))
 		exs := srv.take()
 		require.Len(t, exs, 5, "a simple span processor sends a request per span")
+		traceReqs = len(exs)
 		// The JS exporter does not compress unless told to.
 		bodies := checkExchanges(t, exs, "/v1/traces", "application/json", "", userAgent)
 		checkOrderTrace(t, mergeTraces(exs), want, "node", nodePaymentErrorType)
@@ -473,10 +479,12 @@ func TestOTLPNode(t *testing.T) {
 		require.NoError(t, json.Unmarshal(runNodeOTLP(t, srv, "logs"), &got))
 		exs := srv.take()
 		require.Len(t, exs, 2, "a simple processor sends a request per record")
+		logReqs = len(exs)
 		bodies := checkExchanges(t, exs, "/v1/logs", "application/json", "", userAgent)
 		checkOrderLogs(t, mergeLogs(exs), got.Log)
 		maybeWriteOTLP(t, "node-otlp-http-logs", "json", bodies)
 	})
+	reportSuite(t, t.Name(), traceReqs+logReqs, fmt.Sprintf("requests (%d traces, %d logs)", traceReqs, logReqs))
 }
 
 // runNodeOTLP runs node/otlp-capture.js and returns what it printed on

@@ -259,6 +259,7 @@ func TestDjangoGuide(t *testing.T) {
 			for url, rest := range byURL {
 				assert.Empty(t, rest, "more events than requests for %s", url)
 			}
+			reportSuite(t, t.Name(), checked, fmt.Sprintf("events from %d requests, in %d issues (sentry_sdk %s)", len(guideCases), len(issues), version))
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package sdkcapture
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -38,12 +39,14 @@ func TestPython(t *testing.T) {
 	}
 
 	srv := NewServer(t)
+	requests := 0
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.Reset()
 			runScript(t, srv, "python", debianPython, "capture.py", tt.name)
 			reqs := srv.Settle(200*time.Millisecond, 5*time.Second)
 			require.NotEmpty(t, reqs, "sentry-python sent nothing")
+			requests += len(reqs)
 
 			res := summarise(t, reqs)
 			assertTypes(t, res.types, tt.want, []string{"client_report"})
@@ -60,4 +63,5 @@ func TestPython(t *testing.T) {
 			maybeWrite(t, "python", tt.name, reqs)
 		})
 	}
+	reportSuite(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
 }

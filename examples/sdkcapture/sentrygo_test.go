@@ -171,6 +171,7 @@ func TestSentryGo(t *testing.T) {
 	}
 
 	srv := NewServer(t)
+	requests := 0
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.Reset()
@@ -200,6 +201,7 @@ func TestSentryGo(t *testing.T) {
 
 			reqs := srv.Settle(200*time.Millisecond, 5*time.Second)
 			require.NotEmpty(t, reqs, "sentry-go sent nothing")
+			requests += len(reqs)
 			res := summarise(t, reqs)
 			assertTypes(t, res.types, tt.want, nil)
 			for _, p := range res.paths {
@@ -213,4 +215,5 @@ func TestSentryGo(t *testing.T) {
 			maybeWrite(t, "sentry-go", tt.name, reqs)
 		})
 	}
+	reportSuite(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
 }

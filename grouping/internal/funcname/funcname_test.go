@@ -1,10 +1,14 @@
 package funcname
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -379,6 +383,24 @@ func FuzzTrim(f *testing.F) {
 	f.Add("UnityEngine.Events.InvokableCall.Invoke ()", uint8(3))
 	f.Add("<<A as B<C>> as D>::f\n", uint8(0))
 	platforms := []string{"native", "cocoa", "swift", "csharp", "objc", "python"}
+	// The function names of Sentry's grouping inputs, under every platform,
+	// when the shared corpus is beside the checkout (best effort).
+	inputs, _ := filepath.Glob("../../../../shared/corpus/*/inputs/*.json")
+	function := regexp.MustCompile(`"(?:raw_)?function":\s*("(?:[^"\\]|\\.)*")`)
+	seen := map[string]bool{}
+	for _, name := range inputs {
+		data, _ := os.ReadFile(name)
+		for _, m := range function.FindAllSubmatch(data, -1) {
+			var fn string
+			if json.Unmarshal(m[1], &fn) != nil || seen[fn] {
+				continue
+			}
+			seen[fn] = true
+			for p := range platforms {
+				f.Add(fn, uint8(p))
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, in string, p uint8) {
 		plat := platforms[int(p)%len(platforms)]
 		out := Trim(in, plat)

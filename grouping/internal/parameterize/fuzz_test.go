@@ -1,6 +1,13 @@
 package parameterize
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+)
 
 // FuzzParameterize holds the scanner to the regexp2 oracle running Sentry's
 // pattern text, and checks that no input panics. Run it with
@@ -15,6 +22,21 @@ func FuzzParameterize(f *testing.F) {
 	}
 	for _, s := range benchMessages {
 		f.Add(s)
+	}
+	// The messages and exception values of Sentry's grouping inputs, when
+	// the shared corpus is beside the checkout (best effort).
+	inputs, _ := filepath.Glob("../../../../shared/corpus/*/inputs/*.json")
+	message := regexp.MustCompile(`"(?:message|formatted|value)":\s*("(?:[^"\\]|\\.)*")`)
+	seen := map[string]bool{}
+	for _, name := range inputs {
+		data, _ := os.ReadFile(name)
+		for _, m := range message.FindAllSubmatch(data, -1) {
+			var s string
+			if json.Unmarshal(m[1], &s) == nil && !seen[s] {
+				seen[s] = true
+				f.Add(s)
+			}
+		}
 	}
 	o := sharedOracle(f)
 	f.Fuzz(func(t *testing.T, s string) {
