@@ -91,8 +91,6 @@ func TestASGI(t *testing.T) {
 			}
 			assert.ElementsMatch(t, want, urls, "one event per failed request, with its URL")
 			assert.Len(t, issues, 1, "every failure of the view is one issue: %v", issues)
-			fmt.Printf("TestASGI/%s (sentry_sdk %s): checked %d async-view errors, in %d issue(s)\n",
-				sdk.name, version, len(urls), len(issues))
 			reportSuite(t, t.Name(), len(urls), fmt.Sprintf("async-view errors, in %d issue(s) (sentry_sdk %s)", len(issues), version))
 		})
 	}
