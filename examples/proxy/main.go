@@ -54,8 +54,10 @@
 // Fields: exception.type, exception.module, message (the log message or any
 // exception's value), logger, transaction, level, tag:KEY, sdk. An event is
 // dropped when any rule matches. -drop-disallowed-host adds the first rule
-// above: the flood the Django error-tracking guide warns about, an error
-// event per request with a Host header not in ALLOWED_HOSTS.
+// above and "logger = django.security.DisallowedHost": the flood the Django
+// error-tracking guide warns about, an error event per request with a Host
+// header not in ALLOWED_HOSTS, which carries the exception on newer Django
+// and only the logged message on Django 3.2.
 //
 // Usage:
 //
@@ -93,11 +95,14 @@ import (
 	"github.com/sentrywire/sentrywire/grouping"
 )
 
-const (
-	defaultAddr = "127.0.0.1:9000"
-	// disallowedHostRule is what -drop-disallowed-host adds.
-	disallowedHostRule = "exception.type = DisallowedHost"
-)
+const defaultAddr = "127.0.0.1:9000"
+
+// disallowedHostRules are what -drop-disallowed-host adds. Django logs a
+// bad Host header on django.security.DisallowedHost; newer releases attach
+// the exception, so the SDK sends an exception event, while Django 3.2
+// (Debian 12's) logs the message alone, so the SDK sends a message event
+// with that logger and no exception. One rule for each.
+var disallowedHostRules = []string{"exception.type = DisallowedHost", "logger = django.security.DisallowedHost"}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
@@ -127,7 +132,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", defaultAddr, "address to listen on")
 	fs.StringVar(&upstream, "upstream", "", "base `URL` of the Sentry-compatible upstream, such as https://o1.ingest.sentry.io")
 	fs.StringVar(&c.rulesFile, "rules", "", "drop the events matching the rules in `FILE`")
-	fs.BoolVar(&c.disallowHost, "drop-disallowed-host", false, "drop Django's DisallowedHost events (the rule "+disallowedHostRule+")")
+	fs.BoolVar(&c.disallowHost, "drop-disallowed-host", false, "drop Django's DisallowedHost events (the rules "+strings.Join(disallowedHostRules, " and ")+")")
 	fs.DurationVar(&c.dedupe, "dedupe", 0, "drop an event whose group was forwarded less than `DURATION` ago (0: off)")
 	fs.StringVar(&strip, "strip", "", "comma-separated item `TYPES` to remove, such as profile,replay_video")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for the upstream's answer")
@@ -168,11 +173,13 @@ func build(c config, logger *slog.Logger) (*proxy, error) {
 		p.maxBody = c.limits.MaxEnvelopeSize
 	}
 	if c.disallowHost {
-		ru, err := parseRule(disallowedHostRule)
-		if err != nil {
-			return nil, err
+		for _, r := range disallowedHostRules {
+			ru, err := parseRule(r)
+			if err != nil {
+				return nil, err
+			}
+			p.rules = append(p.rules, ru)
 		}
-		p.rules = append(p.rules, ru)
 	}
 	if c.rulesFile != "" {
 		f, err := os.Open(c.rulesFile)

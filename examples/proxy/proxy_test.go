@@ -203,15 +203,30 @@ func TestUpstreamBasePath(t *testing.T) {
 	assert.Equal(t, "/relay/api/42/envelope/", up.requests()[0].Path)
 }
 
+// disallowedHostMessage is the event sentry-python sends for a bad Host
+// header under Django 3.2, which logs it without the exception: a message
+// on the django.security.DisallowedHost logger.
+const disallowedHostMessage = `{"level":"error","logger":"django.security.DisallowedHost","platform":"python",` +
+	`"logentry":{"message":"Invalid HTTP_HOST header: 'evil.example'. You may need to add 'evil.example' to ALLOWED_HOSTS.","params":[]},` +
+	`"request":{"url":"http://evil.example/ok/","method":"GET"}}`
+
 // TestDisallowedHost is the Django guide's case: the event sentry-python
-// sends for a request with a Host header not in ALLOWED_HOSTS.
+// sends for a request with a Host header not in ALLOWED_HOSTS, in the
+// shapes of newer Django (with the exception) and of Django 3.2 (the
+// logged message alone).
 func TestDisallowedHost(t *testing.T) {
 	const id = "b6a3c4e1f20d4c7f9a8e5d6c7b8a9f01"
-	body := gz(t, envelopeOf(id, disallowedHostEvent(t)))
 	header := authHeader("Content-Type", envelope.ContentTypeEnvelope, "Content-Encoding", "gzip")
 	rulesFile := t.TempDir() + "/rules.txt"
 	require.NoError(t, os.WriteFile(rulesFile, []byte("# Django\nlogger = django.security.DisallowedHost\n"), 0o644))
 
+	events := []struct {
+		name  string
+		event []byte
+	}{
+		{"exception", disallowedHostEvent(t)},
+		{"message", []byte(disallowedHostMessage)},
+	}
 	tests := []struct {
 		name    string
 		c       config
@@ -221,24 +236,27 @@ func TestDisallowedHost(t *testing.T) {
 		{"-drop-disallowed-host", config{disallowHost: true}, true},
 		{"rules file by logger", config{rulesFile: rulesFile}, true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			up := newUpstream(t)
-			p, log := testProxy(t, up.URL, tt.c)
-			w := send(p, http.MethodPost, "/api/42/envelope/", body, header)
-			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
-			if tt.dropped {
-				assert.JSONEq(t, `{"id":"`+id+`"}`, w.Body.String(), "answered as Relay answers a filtered event")
-				assert.Empty(t, up.requests())
-				assert.Equal(t, map[string]int64{"dropped:rule": 1}, p.snapshot())
-				assert.Contains(t, log.String(), "msg=dropped project=42 type=event")
-				return
-			}
-			assert.Equal(t, `{"id":"upstream"}`, w.Body.String())
-			require.Len(t, up.requests(), 1)
-			assert.Equal(t, body, up.requests()[0].Body)
-			assert.Equal(t, map[string]int64{"forwarded": 1}, p.snapshot())
-		})
+	for _, ev := range events {
+		body := gz(t, envelopeOf(id, ev.event))
+		for _, tt := range tests {
+			t.Run(ev.name+"/"+tt.name, func(t *testing.T) {
+				up := newUpstream(t)
+				p, log := testProxy(t, up.URL, tt.c)
+				w := send(p, http.MethodPost, "/api/42/envelope/", body, header)
+				require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+				if tt.dropped {
+					assert.JSONEq(t, `{"id":"`+id+`"}`, w.Body.String(), "answered as Relay answers a filtered event")
+					assert.Empty(t, up.requests())
+					assert.Equal(t, map[string]int64{"dropped:rule": 1}, p.snapshot())
+					assert.Contains(t, log.String(), "msg=dropped project=42 type=event")
+					return
+				}
+				assert.Equal(t, `{"id":"upstream"}`, w.Body.String())
+				require.Len(t, up.requests(), 1)
+				assert.Equal(t, body, up.requests()[0].Body)
+				assert.Equal(t, map[string]int64{"forwarded": 1}, p.snapshot())
+			})
+		}
 	}
 }
 

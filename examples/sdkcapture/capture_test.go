@@ -343,22 +343,14 @@ func missing(t *testing.T, msg string) {
 	t.Skipf("%s; run ./install.sh to enable this test", msg)
 }
 
-// runScript runs an SDK driver script with SENTRY_DSN pointing at srv.
-func runScript(t *testing.T, srv *Server, dir string, name string, args ...string) {
+// runScript runs an SDK driver script with SENTRY_DSN set to dsn.
+func runScript(t *testing.T, dsn string, dir string, name string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
-	// A clean environment: inherited SENTRY_* variables (a real DSN, a
-	// release, a debug switch) must not change or redirect what is sent.
-	env := []string{"SENTRY_DSN=" + srv.DSN()}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SENTRY_") && !strings.HasPrefix(kv, "NODE_OPTIONS=") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = env
+	cmd.Env = cleanEnv("SENTRY_DSN=" + dsn)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s %v failed:\n%s", name, args, out)
 	if len(out) > 0 {

@@ -46,7 +46,7 @@ func TestNode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.Reset()
-			runScript(t, srv, "node", "node", "capture.js", tt.name)
+			runScript(t, srv.DSN(), "node", "node", "capture.js", tt.name)
 			reqs := srv.Settle(200*time.Millisecond, 5*time.Second)
 			require.NotEmpty(t, reqs, "@sentry/node sent nothing")
 			requests += len(reqs)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,9 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
-	"github.com/sentrywire/sentrywire/grouping"
 )
 
 // sdk2Path is the sentry-python 2.x source tree the Django guide test runs
@@ -91,176 +88,209 @@ const guideIssues = 8
 // TestDjangoGuide runs the Django guide's setup (python/guide: init at the
 // top of settings.py, DjangoIntegration(transaction_style="url"), DSN from
 // the environment, DEBUG=False) under Django's real runserver, on both
-// Python SDKs a team meets, and checks that every failure arrives as an
-// event with the right exception and request URL, grouped into issues as
-// Sentry would group them.
+// Python SDKs a team meets, against the repository's own programs: the
+// SDK sends to examples/proxy, which forwards to examples/ingest. It checks
+// that every failure arrives as an event with the right exception and
+// request URL, within a second, in the issue Sentry would put it in (the
+// group hash the ingest prints), and that the proxy's
+// -drop-disallowed-host rule drops the guide's DisallowedHost flood and
+// nothing else.
 func TestDjangoGuide(t *testing.T) {
-	requireTool(t, debianPython, "Debian's python3 runs Django and the Python SDKs")
-	for _, mod := range []string{"sentry_sdk", "django"} {
-		if err := exec.Command(debianPython, "-c", "import "+mod).Run(); err != nil {
-			missing(t, "python module "+mod+" is not installed for "+debianPython)
-		}
-	}
-	sdks := []struct {
-		name       string
-		pythonPath string
-		// eventPath is where the SDK sends errors: 1.9 still posts them to
-		// the store endpoint, 2.x wraps them in envelopes.
-		eventPath string
-		version   string
-	}{
-		{name: "sentry-sdk-1.9", eventPath: storePath, version: "1."},
-		{name: "sentry-sdk-2.x", pythonPath: sdk2Path, eventPath: envelopePath, version: "2."},
-	}
-	for _, sdk := range sdks {
+	requirePythonModules(t, "sentry_sdk", "django")
+	for _, sdk := range pythonSDKs {
 		t.Run(sdk.name, func(t *testing.T) {
 			t.Parallel()
-			var pythonPath string
-			if sdk.pythonPath != "" {
-				abs, err := filepath.Abs(sdk.pythonPath)
-				require.NoError(t, err)
-				if _, err := os.Stat(filepath.Join(abs, "sentry_sdk", "__init__.py")); err != nil {
-					// CI runs with shared/ beside the clone, so there a
-					// missing tree is a broken setup, not a reason to pass.
-					msg := fmt.Sprintf("sentry-python 2.x source tree not found at %s (the repository's ../shared/sdks/)", abs)
-					if os.Getenv("CI") != "" {
-						t.Fatal(msg)
-					}
-					t.Skip(msg + "; skipping the 2.x run")
-				}
-				pythonPath = abs
+			pythonPath := sdkPythonPath(t, sdk.pythonPath)
+			// 1.9 still posts errors to the store endpoint, 2.x wraps them
+			// in envelopes.
+			eventPath := envelopePath
+			if sdk.pythonPath == "" {
+				eventPath = storePath
 			}
-			srv := NewServer(t)
-			base := startRunserver(t, srv, pythonPath)
+			in := startIngest(t)
+			// Without rules the proxy forwards every request untouched,
+			// so the ingest sees what the SDK sent.
+			open := startProxy(t, in.Base)
+			base := startRunserver(t, open.DSN, pythonPath)
 
+			sent := map[string][]time.Time{} // request URL → when each request was sent
 			for _, c := range guideCases {
-				req, err := http.NewRequest(http.MethodGet, base+c.path, nil)
-				require.NoError(t, err)
-				req.Host = c.host // "" sends runserver's address
-				resp, err := guideClient.Do(req)
-				require.NoError(t, err, "GET %s", c.path)
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				assert.Equal(t, c.status, resp.StatusCode, "GET %s", c.path)
+				url := guideURL(base, c)
+				sent[url] = append(sent[url], time.Now())
+				getGuide(t, base, c)
 			}
 			// The SDK sends from a background thread; wait until every
-			// event is in and the stream has gone quiet.
-			reqs := waitEvents(srv, len(guideCases), 10*time.Second)
-
-			res := summarise(t, reqs)
-			assertAuth(t, reqs, "header", "sentry.python/")
-			for _, r := range reqs {
-				assert.Equal(t, "gzip", r.Header.Get("Content-Encoding"), "sentry-python gzips every body (%s)", r.Path)
-			}
-			t.Logf("%s sent %d request(s), item types %v", sdk.name, len(reqs), res.types)
-
-			cfg, err := grouping.NewConfig(grouping.DefaultConfig)
-			require.NoError(t, err)
-			type arrived struct {
-				ev    *protocol.Event
-				hash  string
-				title string
-			}
+			// event is in and the ingest has gone quiet.
+			arrived := in.WaitEvents(t, len(guideCases), 10*time.Second)
 			// Events are matched to requests by request URL: the bad-Host
 			// request's event carries the Host it was sent with.
-			byURL := map[string][]arrived{}
+			byURL := map[string][]arrivedEvent{}
 			var version string
-			for _, r := range reqs {
-				if r.Ingest == nil {
-					continue
-				}
-				for _, it := range r.Ingest.Envelope.Items {
-					if it.Type() != envelope.TypeEvent {
-						continue
-					}
-					assert.Equal(t, sdk.eventPath, r.Path, "%s sends errors to %s", sdk.name, sdk.eventPath)
-					ev, err := protocol.DecodeEvent(it.Payload())
-					require.NoError(t, err)
-					require.NotNil(t, ev.SDK)
-					// 2.x names the integration's SDK sentry.python.django,
-					// 1.9 plain sentry.python.
-					assert.True(t, strings.HasPrefix(ev.SDK.Name, "sentry.python"), "SDK name %q", ev.SDK.Name)
-					assert.True(t, strings.HasPrefix(ev.SDK.Version, sdk.version), "SDK version %q", ev.SDK.Version)
-					version = ev.SDK.Version
-					req, _, err := ev.Request.Get()
-					require.NoError(t, err, "request of event %s", ev.EventID)
-					require.NotEmpty(t, req.URL, "event %s has no request URL", ev.EventID)
-					g := cfg.Group(ev)
-					require.NotEmpty(t, g.Hashes, "event for %s has no group hash", req.URL)
-					byURL[req.URL] = append(byURL[req.URL], arrived{ev, g.Hashes[0], g.Title})
-				}
+			for _, a := range arrived {
+				ev := a.Event
+				require.NotNil(t, ev.SDK)
+				// 2.x names the integration's SDK sentry.python.django,
+				// 1.9 plain sentry.python.
+				assert.True(t, strings.HasPrefix(ev.SDK.Name, "sentry.python"), "SDK name %q", ev.SDK.Name)
+				assert.True(t, strings.HasPrefix(ev.SDK.Version, sdk.version), "SDK version %q", ev.SDK.Version)
+				version = ev.SDK.Version
+				req, _, err := ev.Request.Get()
+				require.NoError(t, err, "request of event %s", ev.EventID)
+				require.NotEmpty(t, req.URL, "event %s has no request URL", ev.EventID)
+				byURL[req.URL] = append(byURL[req.URL], a)
 			}
+			// Every SDK request went through the proxy to the endpoint
+			// this SDK version uses for errors, gzipped as sentry-python
+			// sends everything.
+			forwarded := strings.Count(open.Log(), "msg=forwarded project=42 path="+eventPath+" ")
+			assert.Equal(t, len(guideCases), forwarded, "%s sends errors to %s; proxy log:\n%s", sdk.name, eventPath, open.Log())
+			assert.NotContains(t, open.Log(), "msg=dropped", "the proxy has no rules")
 
-			issues := map[string]string{} // group hash → request URL
+			issues := map[string]string{}  // group hash → request URL
+			groupOf := map[string]string{} // request URL → group hash
 			checked := 0
+			var slowest time.Duration
 			for _, c := range guideCases {
-				url := base + c.path
-				if c.host != "" {
-					url = "http://" + c.host + c.path
-				}
+				url := guideURL(base, c)
 				evs := byURL[url]
 				if !assert.NotEmpty(t, evs, "no event for %s (events by URL: %v)", url, keys(byURL)) {
 					continue
 				}
 				a := evs[0]
 				byURL[url] = evs[1:]
-				ev := a.ev
-				assert.Equal(t, c.level, ev.Level, "level of %s", url)
-				assert.Equal(t, c.logger, ev.Logger, "logger of %s", url)
-				assert.Equal(t, c.path, ev.Transaction, "transaction_style=url names the transaction after the route")
-				if c.excType != "" {
-					require.NotEmpty(t, ev.Exception.Values, "event for %s has no exception", url)
-					// The last exception is the one raised; any before it
-					// are its causes.
-					exc := ev.Exception.Values[len(ev.Exception.Values)-1]
-					assert.Equal(t, c.excType, exc.Type, "exception of %s", url)
-					if c.excValue != "" {
-						assert.Equal(t, c.excValue, string(exc.Value), "exception message of %s", url)
-						assert.Equal(t, c.excType+": "+c.excValue, a.title, "issue title of %s", url)
-					}
-					if c.chain != nil {
-						var chain []string
-						for _, e := range ev.Exception.Values {
-							chain = append(chain, e.Module+"."+e.Type)
-						}
-						assert.Equal(t, c.chain, chain, "exception chain of %s", url)
-					}
-					assert.True(t, strings.HasPrefix(a.title, c.excType+": "), "issue title %q of %s", a.title, url)
-					// Django's 500s are unhandled; the view's own
-					// capture_exception is handled. Sentry reads a missing
-					// mechanism or flag as handled, and 1.9 sends none for
-					// a plain capture_exception.
-					handled := exc.Mechanism == nil || exc.Mechanism.Handled == nil || *exc.Mechanism.Handled
-					assert.Equal(t, c.status == http.StatusOK, handled, "handled flag of %s (mechanism %+v)", url, exc.Mechanism)
-				} else {
-					assert.Empty(t, ev.Exception.Values, "message event for %s", url)
-					// 1.9 sends only the logentry's message, 2.x also its
-					// formatted text; with no params they are the same.
-					if le := ev.LogMessage(); assert.NotNil(t, le, "message event for %s has no message", url) {
-						assert.Equal(t, c.message, cmp.Or(le.Formatted, le.Message), "message of %s", url)
-					}
-					assert.Equal(t, c.message, a.title, "issue title of %s", url)
-				}
-				for k, v := range c.tags {
-					got, ok := ev.Tags.Get(k)
-					assert.True(t, ok, "tag %s on %s", k, url)
-					assert.Equal(t, v, got, "tag %s on %s", k, url)
-				}
-				if prev, seen := issues[a.hash]; seen {
+				// "Within a second": from sending the request to the
+				// ingest's line about its event.
+				at := sent[url][0]
+				sent[url] = sent[url][1:]
+				latency := a.Line.At.Sub(at)
+				slowest = max(slowest, latency)
+				assert.Less(t, latency, time.Second, "the event for %s reached the ingest's output %v after the request", url, latency)
+
+				checkGuideEvent(t, c, url, a.Event, a.Line)
+				if prev, seen := issues[a.Line.Group]; seen {
 					assert.Equal(t, url, prev, "%s groups into the issue of %s", url, prev)
 				}
-				issues[a.hash] = url
+				issues[a.Line.Group] = url
+				groupOf[url] = a.Line.Group
 				checked++
 			}
 			// Every repeated request joins its first one's issue, so each
-			// distinct failure is one issue.
+			// distinct failure is one issue, and the ingest counts them.
 			assert.Len(t, issues, guideIssues, "issues: %v", issues)
-			t.Logf("%s (sentry_sdk %s): checked %d events from %d requests, in %d issues", sdk.name, version, checked, len(guideCases), len(issues))
+			counts := map[string]int{}
+			for _, a := range arrived {
+				l := a.Line
+				counts[l.Group]++
+				assert.Equal(t, counts[l.Group], l.Count, "the ingest's event count of issue %s", l.Group)
+			}
 			for url, rest := range byURL {
 				assert.Empty(t, rest, "more events than requests for %s", url)
 			}
-			reportSuite(t, t.Name(), checked, fmt.Sprintf("events from %d requests, in %d issues (sentry_sdk %s)", len(guideCases), len(issues), version))
+
+			// With -drop-disallowed-host, the bad-Host request's event stops
+			// at the proxy, and the next failure still goes through.
+			zero := guideCases[0]
+			zeroGroup := groupOf[guideURL(base, zero)]
+			filter := startProxy(t, in.Base, "-drop-disallowed-host")
+			base = startRunserver(t, filter.DSN, pythonPath)
+			getGuide(t, base, hostCase)
+			getGuide(t, base, zero)
+			waitLog(t, filter, "msg=dropped project=42 type=event", 10*time.Second)
+			after := in.WaitEvents(t, len(arrived)+1, 10*time.Second)
+			if assert.Len(t, after, len(arrived)+1, "only the ZeroDivisionError passes the filtering proxy") {
+				a := after[len(arrived)]
+				l := a.Line
+				checkGuideEvent(t, zero, guideURL(base, zero), a.Event, l)
+				assert.Equal(t, zeroGroup, l.Group, "the ZeroDivisionError joins its issue")
+				assert.Equal(t, 3, l.Count, "the ZeroDivisionError issue's third event")
+				checked++
+			}
+			assert.Equal(t, 1, strings.Count(filter.Log(), "msg=dropped"), "proxy log:\n%s", filter.Log())
+
+			t.Logf("%s (sentry_sdk %s): checked %d events from %d requests, in %d issues; slowest arrival %v",
+				sdk.name, version, checked, len(guideCases)+2, len(issues), slowest)
+			reportSuite(t, t.Name(), checked, fmt.Sprintf("events from %d requests through examples/proxy into examples/ingest, in %d issues, slowest %v; DisallowedHost dropped by -drop-disallowed-host (sentry_sdk %s)",
+				len(guideCases)+2, len(issues), slowest.Round(time.Millisecond), version))
 		})
+	}
+}
+
+// guideURL is the request URL the SDK reports for case c against base.
+func guideURL(base string, c guideCase) string {
+	if c.host != "" {
+		return "http://" + c.host + c.path
+	}
+	return base + c.path
+}
+
+// getGuide sends case c's request to the guide's runserver at base.
+func getGuide(t *testing.T, base string, c guideCase) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+c.path, nil)
+	require.NoError(t, err)
+	req.Host = c.host // "" sends runserver's address
+	resp, err := guideClient.Do(req)
+	require.NoError(t, err, "GET %s", c.path)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, c.status, resp.StatusCode, "GET %s", c.path)
+}
+
+// checkGuideEvent checks the event of case c, requested at url, and the
+// ingest's line about it.
+func checkGuideEvent(t *testing.T, c guideCase, url string, ev *protocol.Event, line eventLine) {
+	t.Helper()
+	assert.Equal(t, c.level, ev.Level, "level of %s", url)
+	assert.Equal(t, string(c.level), line.Level, "the ingest's level of %s", url)
+	assert.Equal(t, c.logger, ev.Logger, "logger of %s", url)
+	assert.Equal(t, c.path, ev.Transaction, "transaction_style=url names the transaction after the route")
+	if c.excType != "" {
+		require.NotEmpty(t, ev.Exception.Values, "event for %s has no exception", url)
+		// The last exception is the one raised; any before it are its
+		// causes.
+		exc := ev.Exception.Values[len(ev.Exception.Values)-1]
+		assert.Equal(t, c.excType, exc.Type, "exception of %s", url)
+		if c.excValue != "" {
+			assert.Equal(t, c.excValue, string(exc.Value), "exception message of %s", url)
+			assert.Equal(t, c.excType+": "+c.excValue, line.Title, "issue title of %s", url)
+		}
+		if c.chain != nil {
+			var chain []string
+			for _, e := range ev.Exception.Values {
+				chain = append(chain, e.Module+"."+e.Type)
+			}
+			assert.Equal(t, c.chain, chain, "exception chain of %s", url)
+		}
+		assert.True(t, strings.HasPrefix(line.Title, c.excType+": "), "issue title %q of %s", line.Title, url)
+		// Django's 500s are unhandled; the view's own capture_exception is
+		// handled. Sentry reads a missing mechanism or flag as handled, and
+		// 1.9 sends none for a plain capture_exception.
+		handled := exc.Mechanism == nil || exc.Mechanism.Handled == nil || *exc.Mechanism.Handled
+		assert.Equal(t, c.status == http.StatusOK, handled, "handled flag of %s (mechanism %+v)", url, exc.Mechanism)
+	} else {
+		assert.Empty(t, ev.Exception.Values, "message event for %s", url)
+		// 1.9 sends only the logentry's message, 2.x also its formatted
+		// text; with no params they are the same.
+		if le := ev.LogMessage(); assert.NotNil(t, le, "message event for %s has no message", url) {
+			assert.Equal(t, c.message, cmp.Or(le.Formatted, le.Message), "message of %s", url)
+		}
+		assert.Equal(t, c.message, line.Title, "issue title of %s", url)
+	}
+	for k, v := range c.tags {
+		got, ok := ev.Tags.Get(k)
+		assert.True(t, ok, "tag %s on %s", k, url)
+		assert.Equal(t, v, got, "tag %s on %s", k, url)
+	}
+}
+
+// waitLog waits until the proxy has logged want.
+func waitLog(t *testing.T, p *proxyProcess, want string, max time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(max); !strings.Contains(p.Log(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the proxy did not log %q within %v:\n%s", want, max, p.Log())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -276,59 +306,16 @@ func keys[V any](m map[string]V) []string {
 	return ks
 }
 
-// waitEvents waits until srv has received n error or message events and no
-// request for a short while, or until max has passed.
-func waitEvents(srv *Server, n int, max time.Duration) []Request {
-	deadline := time.Now().Add(max)
-	for {
-		reqs := srv.Settle(300*time.Millisecond, time.Until(deadline))
-		got := 0
-		for _, r := range reqs {
-			if r.Ingest == nil {
-				continue
-			}
-			for _, it := range r.Ingest.Envelope.Items {
-				if it.Type() == envelope.TypeEvent {
-					got++
-				}
-			}
-		}
-		if got >= n || time.Now().After(deadline) {
-			return reqs
-		}
-	}
-}
-
 // startRunserver starts `manage.py runserver` for the guide's project on a
-// free loopback port, with SENTRY_DSN pointing at srv and pythonPath (when
-// set) on PYTHONPATH, waits until it answers and returns its base URL. The
+// free loopback port, with SENTRY_DSN set to dsn and pythonPath (when set)
+// on PYTHONPATH, waits until it answers and returns its base URL. The
 // server is interrupted when the test ends, as Ctrl-C would stop it.
-func startRunserver(t *testing.T, srv *Server, pythonPath string) string {
+func startRunserver(t *testing.T, dsn, pythonPath string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	l.Close() // runserver binds it itself; the window for a clash is tiny
-
-	// A clean environment: an inherited SENTRY_* or DJANGO_* variable must
-	// not redirect or reconfigure what is sent. No bytecode either, so
-	// nothing is written into the repository or the shared SDK tree. Each
-	// run gets a sqlite database of its own (settings.py reads GUIDE_DB),
-	// migrated first as a deployment would.
-	env := []string{
-		"SENTRY_DSN=" + srv.DSN(),
-		"GUIDE_DB=" + filepath.Join(t.TempDir(), "guide.sqlite3"),
-		"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1",
-	}
-	if pythonPath != "" {
-		env = append(env, "PYTHONPATH="+pythonPath)
-	}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SENTRY_") && !strings.HasPrefix(kv, "DJANGO_") &&
-			!strings.HasPrefix(kv, "PYTHON") && !strings.HasPrefix(kv, "GUIDE_") {
-			env = append(env, kv)
-		}
-	}
+	addr := freeAddr(t)
+	// Each run gets a sqlite database of its own (settings.py reads
+	// GUIDE_DB), migrated first as a deployment would.
+	env := pythonEnv(pythonPath, "SENTRY_DSN="+dsn, "GUIDE_DB="+filepath.Join(t.TempDir(), "guide.sqlite3"))
 	dir := filepath.Join("python", "guide")
 	migrate := exec.Command(debianPython, "manage.py", "migrate", "--no-input")
 	migrate.Dir, migrate.Env = dir, env

@@ -43,7 +43,7 @@ func TestPython(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.Reset()
-			runScript(t, srv, "python", debianPython, "capture.py", tt.name)
+			runScript(t, srv.DSN(), "python", debianPython, "capture.py", tt.name)
 			reqs := srv.Settle(200*time.Millisecond, 5*time.Second)
 			require.NotEmpty(t, reqs, "sentry-python sent nothing")
 			requests += len(reqs)
