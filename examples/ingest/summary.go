@@ -15,7 +15,7 @@ import (
 // redrawEvery is how often, at most, the live table is redrawn: often
 // enough to see an error arrive "at once", rarely enough not to flicker
 // under a burst of events.
-const redrawEvery = 500 * time.Millisecond
+const redrawEvery = 250 * time.Millisecond
 
 // liveIssues is how many issues the live table shows; the final table shows
 // them all.
