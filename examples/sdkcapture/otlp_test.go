@@ -462,7 +462,7 @@ func TestOTLPNode(t *testing.T) {
 
 	t.Run("traces", func(t *testing.T) {
 		var want orderTrace
-		require.NoError(t, json.Unmarshal(runNodeOTLP(t, srv, "traces"), &want))
+		require.NoError(t, json.Unmarshal(runNodeOTLP(t, srv.srv.URL, "traces"), &want))
 		exs := srv.take()
 		require.Len(t, exs, 5, "a simple span processor sends a request per span")
 		traceReqs = len(exs)
@@ -476,7 +476,7 @@ func TestOTLPNode(t *testing.T) {
 		var got struct {
 			Log spanRef `json:"log"`
 		}
-		require.NoError(t, json.Unmarshal(runNodeOTLP(t, srv, "logs"), &got))
+		require.NoError(t, json.Unmarshal(runNodeOTLP(t, srv.srv.URL, "logs"), &got))
 		exs := srv.take()
 		require.Len(t, exs, 2, "a simple processor sends a request per record")
 		logReqs = len(exs)
@@ -489,19 +489,15 @@ func TestOTLPNode(t *testing.T) {
 
 // runNodeOTLP runs node/otlp-capture.js and returns what it printed on
 // stdout: the ids of the spans it recorded.
-func runNodeOTLP(t *testing.T, srv *otlpServer, scenario string) []byte {
+func runNodeOTLP(t *testing.T, baseURL, scenario string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "otlp-capture.js", scenario, srv.srv.URL)
+	cmd := exec.CommandContext(ctx, "node", "otlp-capture.js", scenario, baseURL)
 	cmd.Dir = "node"
 	// OTEL_* variables would reconfigure the exporters (endpoint,
 	// compression, resource); the driver configures them in code.
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "OTEL_") && !strings.HasPrefix(kv, "NODE_OPTIONS=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = cleanEnv()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
