@@ -471,19 +471,7 @@ func TestNodeIssues(t *testing.T) {
 				}
 				for k, w := range want {
 					a := attr(t, l.Attributes, k, w.typ)
-					var got any
-					var ok bool
-					switch w.typ {
-					case protocol.AttributeString:
-						got, ok = a.String()
-					case protocol.AttributeInteger:
-						got, ok = a.Int()
-					case protocol.AttributeDouble:
-						got, ok = a.Float()
-					case protocol.AttributeBoolean:
-						got, ok = a.Bool()
-					}
-					assert.True(t, ok, "%s: attribute %s", tt.body, k)
+					got := attrValue(t, a)
 					assert.Equal(t, w.val, got, "%s: attribute %s", tt.body, k)
 				}
 			}

@@ -12,10 +12,8 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	otellog "go.opentelemetry.io/otel/log"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
@@ -297,35 +295,9 @@ func checkIngestedGoLogs(t *testing.T, p *ingestProcess) {
 	t.Helper()
 	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", p.Base+"/api/"+ProjectID+"/integration/otlp/v1/logs")
 	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "x-sentry-auth=sentry sentry_key="+PublicKey)
-	ctx := context.Background()
-	exp, err := otlploghttp.New(ctx)
+	exp, err := otlploghttp.New(context.Background())
 	require.NoError(t, err)
-	lp := sdklog.NewLoggerProvider(
-		sdklog.WithResource(goResource(t)),
-		sdklog.WithProcessor(sdklog.NewBatchProcessor(exp)),
-	)
-	logger := lp.Logger("sdkcapture", otellog.WithInstrumentationVersion("1.0.0"))
-
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
-	spanCtx, span := tp.Tracer("sdkcapture").Start(ctx, "GET "+orderRoute, trace.WithSpanKind(trace.SpanKindServer))
-	var warn otellog.Record
-	warn.SetTimestamp(time.Now())
-	warn.SetSeverity(otellog.SeverityWarn)
-	warn.SetSeverityText("WARN")
-	warn.SetBody(attribute.StringValue(logRetry))
-	warn.AddAttributes(attribute.Int("order.id", 42))
-	logger.Emit(spanCtx, warn)
-	span.End()
-
-	var info otellog.Record
-	info.SetTimestamp(time.Now())
-	info.SetSeverity(otellog.SeverityInfo)
-	info.SetSeverityText("INFO")
-	info.SetBody(attribute.StringValue(logCache))
-	logger.Emit(ctx, info)
-
-	require.NoError(t, lp.ForceFlush(ctx))
-	require.NoError(t, lp.Shutdown(ctx))
+	ref := emitOrderLogs(t, sdklog.NewBatchProcessor(exp))
 
 	// The ingest answers only after dumping, so the records are there.
 	var logs []protocol.Log
@@ -341,11 +313,10 @@ func checkIngestedGoLogs(t *testing.T, p *ingestProcess) {
 		byBody[l.Body] = l
 		assertAttr(t, l.Attributes, "resource.service.name", "checkout", l.Body)
 	}
-	sc := span.SpanContext()
 	if w, ok := byBody[logRetry]; assert.True(t, ok, "no %q log", logRetry) {
 		assert.Equal(t, protocol.LogLevel("warn"), w.Level)
-		assert.Equal(t, sc.TraceID().String(), w.TraceID)
-		assert.Equal(t, sc.SpanID().String(), w.SpanID)
+		assert.Equal(t, ref.TraceID, w.TraceID)
+		assert.Equal(t, ref.SpanID, w.SpanID)
 		assertAttrInt(t, w.Attributes, "order.id", 42)
 	}
 	if i, ok := byBody[logCache]; assert.True(t, ok, "no %q log", logCache) {

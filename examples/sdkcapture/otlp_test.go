@@ -402,13 +402,28 @@ func TestOTLPGoLogs(t *testing.T) {
 		otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}),
 	)
 	require.NoError(t, err)
-	lp := sdklog.NewLoggerProvider(
-		sdklog.WithResource(goResource(t)),
-		sdklog.WithProcessor(sdklog.NewSimpleProcessor(exp)),
-	)
+	ref := emitOrderLogs(t, sdklog.NewSimpleProcessor(exp))
+
+	exs := srv.take()
+	require.Len(t, exs, 2, "a simple processor sends a request per record")
+	// otlploghttp v0.23.0 still names itself 0.14.0: its version string
+	// was not bumped with the module.
+	bodies := checkExchanges(t, exs, "/v1/logs", "application/x-protobuf", "gzip",
+		"OTel Go OTLP over HTTP/protobuf logs exporter/0.14.0")
+	checkOrderLogs(t, mergeLogs(exs), ref)
+	maybeWriteOTLP(t, "go-otlploghttp-logs", "pb", bodies)
+	reportSuite(t, t.Name(), len(exs), "log requests, one record each")
+}
+
+// emitOrderLogs writes the two log records of the order scenario through a
+// logger provider with the processor proc, the first inside a span, then
+// flushes and shuts the provider down. It returns the span's ids.
+func emitOrderLogs(t *testing.T, proc sdklog.Processor) spanRef {
+	t.Helper()
+	ctx := context.Background()
+	lp := sdklog.NewLoggerProvider(sdklog.WithResource(goResource(t)), sdklog.WithProcessor(proc))
 	logger := lp.Logger("sdkcapture", otellog.WithInstrumentationVersion("1.0.0"))
 
-	// The first record is written inside a span and carries its ids.
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
 	spanCtx, span := tp.Tracer("sdkcapture").Start(ctx, "GET "+orderRoute, trace.WithSpanKind(trace.SpanKindServer))
 	var warn otellog.Record
@@ -430,17 +445,8 @@ func TestOTLPGoLogs(t *testing.T) {
 
 	require.NoError(t, lp.ForceFlush(ctx))
 	require.NoError(t, lp.Shutdown(ctx))
-
-	exs := srv.take()
-	require.Len(t, exs, 2, "a simple processor sends a request per record")
-	// otlploghttp v0.23.0 still names itself 0.14.0: its version string
-	// was not bumped with the module.
-	bodies := checkExchanges(t, exs, "/v1/logs", "application/x-protobuf", "gzip",
-		"OTel Go OTLP over HTTP/protobuf logs exporter/0.14.0")
 	sc := span.SpanContext()
-	checkOrderLogs(t, mergeLogs(exs), spanRef{TraceID: sc.TraceID().String(), SpanID: sc.SpanID().String()})
-	maybeWriteOTLP(t, "go-otlploghttp-logs", "pb", bodies)
-	reportSuite(t, t.Name(), len(exs), "log requests, one record each")
+	return spanRef{TraceID: sc.TraceID().String(), SpanID: sc.SpanID().String()}
 }
 
 // The bodies of the two log records both drivers write.
