@@ -36,8 +36,10 @@ func totalLen(bs [][]byte) int64 {
 }
 
 // BenchmarkFraming frames every real SDK envelope in testdata/sdk once per
-// iteration, with Parse, with Reader, and with two encoding/json baselines:
+// iteration, with Parse, with Reader, and with three baselines:
 //
+//   - impl=IndexByte finds every newline with bytes.IndexByte and nothing
+//     else: the ceiling for framing, which has to look at least that far;
 //   - impl=stdjson-lines is what a plain line-splitting reader does: split the
 //     body on newlines and json.Unmarshal every line into an interface{},
 //     falling back to raw bytes for lines that are not JSON;
@@ -85,6 +87,26 @@ func BenchmarkFraming(b *testing.B) {
 					}
 				}
 			}
+		}
+		report(b)
+	})
+	b.Run("impl=IndexByte", func(b *testing.B) {
+		b.SetBytes(totalLen(envs))
+		b.ReportAllocs()
+		lines := 0
+		for b.Loop() {
+			for _, e := range envs {
+				for i := 0; ; lines++ {
+					n := bytes.IndexByte(e[i:], '\n')
+					if n < 0 {
+						break
+					}
+					i += n + 1
+				}
+			}
+		}
+		if lines == 0 {
+			b.Fatal("no lines")
 		}
 		report(b)
 	})

@@ -21,11 +21,19 @@ type options struct {
 var defaultOptions = options{limits: DefaultLimits()}
 
 func buildOptions(opts []Option) options {
-	o := defaultOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	var o options
+	o.set(opts)
 	return o
+}
+
+// set makes o the defaults changed by opts. An Option is a func that
+// escapes what it is given, so the pooled parser's options are set in
+// place: building them on the stack would allocate for every envelope.
+func (o *options) set(opts []Option) {
+	*o = defaultOptions
+	for _, opt := range opts {
+		opt(o)
+	}
 }
 
 // WithLimits replaces DefaultLimits. Limits{} turns every limit off but
@@ -74,14 +82,23 @@ var allowDup = []jsontext.Options{jsontext.AllowDuplicateNames(true)}
 // unlimited.
 const defaultMaxHeaderSize = 1 << 20
 
-// framer finds headers with a reused jsontext.Decoder. Reading from a
-// bytes.Buffer, the decoder parses the caller's bytes in place, so finding
-// a header allocates nothing.
+// framer finds headers. An object, which every valid header is, is checked
+// by scanObject (jsonscan.go); anything else, and any header scanObject
+// does not accept, by a reused jsontext.Decoder, which reports the error.
+// Reading from a bytes.Buffer, the decoder parses the caller's bytes in
+// place, so finding a header allocates nothing either way.
 type framer struct {
 	opts options
 	buf  bytes.Buffer
 	dec  jsontext.Decoder
+	// members are the members of the object scan found last; the buffer
+	// is reused from header to header, unless a header had very many.
+	members []memberSpan
 }
+
+// maxKeptMembers bounds the members buffer a framer keeps between headers:
+// a header of a megabyte of one-byte keys must not pin tens of megabytes.
+const maxKeptMembers = 256
 
 // scan finds the JSON value that starts after the whitespace at the front
 // of b. It returns the offsets of the value and whether a "\n" ends it.
@@ -101,11 +118,41 @@ func (f *framer) scan(b []byte, atEOF bool) (start, end int, err error) {
 		}
 		return start, 0, io.EOF
 	}
-	window := b[start:]
-	capped := false
-	if m := f.maxHeaderSize(); int64(len(window)) > m {
-		window, capped = window[:m], true
+	// Headers are objects: check them with scanObject, which gives
+	// jsontext's verdict faster. Anything else, and every error, is left
+	// to jsontext, so errors stay jsontext's.
+	if cap(f.members) > maxKeptMembers {
+		f.members = nil
 	}
+	if b[start] == '{' {
+		window, _ := f.window(b[start:])
+		n, ms, v := scanObject(window, f.members[:0])
+		f.members = ms
+		if v == scanValid {
+			end = start + n
+			if end == len(b) && !atEOF {
+				return start, end, errShort
+			}
+			return start, end, nil
+		}
+	}
+	return f.scanJSONText(b, start, atEOF)
+}
+
+// window returns the bytes a header may take: MaxHeaderSize of them. It
+// reports whether that is fewer than there are.
+func (f *framer) window(b []byte) (_ []byte, capped bool) {
+	if m := f.maxHeaderSize(); int64(len(b)) > m {
+		return b[:m], true
+	}
+	return b, false
+}
+
+// scanJSONText is scan done by a jsontext.Decoder from b[start], which is
+// not whitespace: the reference scanObject is fuzzed against, and the
+// source of every error.
+func (f *framer) scanJSONText(b []byte, start int, atEOF bool) (_, end int, err error) {
+	window, capped := f.window(b[start:])
 	f.buf = *bytes.NewBuffer(window)
 	f.dec.Reset(&f.buf, allowDup...)
 	v, err := f.dec.ReadValue()
@@ -129,6 +176,7 @@ func (f *framer) scan(b []byte, atEOF bool) (start, end int, err error) {
 	if k := v.Kind(); k != '{' && k != '[' && k != '"' && end < len(b) && !isDelimiter(b[end]) {
 		return start, end, &trailingError{off: int64(end - start)}
 	}
+	f.members = appendMembers(f.members[:0], v)
 	return start, end, nil
 }
 
@@ -169,33 +217,35 @@ func syntaxOffset(err error) int64 {
 
 // itemInfo is what framing needs from an item header.
 type itemInfo struct {
-	typ         ItemType
-	length      int64 // -1: implicit
-	itemCount   int64 // -1: absent
-	contentType []byte
+	typ       ItemType
+	length    int64 // -1: implicit
+	itemCount int64 // -1: absent
 }
 
 // readItemHeader reads the fields of an item header that framing and limits
 // need, and checks the types of the fields Relay's typed header declares.
 // On error it returns the offending field and its offset within raw.
-func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off int, err error) {
+//
+// ms are the members of raw, from scan or appendMembers.
+func readItemHeader(raw []byte, ms []memberSpan, lenient bool) (info itemInfo, contentType []byte, field string, off int, err error) {
 	info = itemInfo{length: -1, itemCount: -1}
 	if raw[0] != '{' {
 		if lenient {
-			return info, "", 0, nil
+			return info, contentType, "", 0, nil
 		}
-		return info, "", 0, errNotObject
+		return info, contentType, "", 0, errNotObject
 	}
 	hasType := false
 	var seen uint32
-	for m := range members(raw) {
+	for _, s := range ms {
+		m := s.member(raw)
 		k := m.key[1 : len(m.key)-1]
 		if bytes.IndexByte(k, '\\') >= 0 {
 			k = []byte(m.name())
 		}
 		if bit := itemField(k); bit != 0 && !lenient {
 			if seen&bit != 0 {
-				return info, string(k), m.keyOff, errDuplicate
+				return info, contentType, string(k), m.keyOff, errDuplicate
 			}
 			seen |= bit
 		}
@@ -236,7 +286,7 @@ func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off 
 				bad = true
 				break
 			}
-			info.contentType = s
+			contentType = s
 		case "filename", "attachment_type", "platform":
 			if v[0] == 'n' {
 				break
@@ -245,13 +295,13 @@ func readItemHeader(raw []byte, lenient bool) (info itemInfo, field string, off 
 			bad = !bad
 		}
 		if bad && !lenient {
-			return info, string(k), m.off, errFieldType
+			return info, contentType, string(k), m.off, errFieldType
 		}
 	}
 	if !hasType && !lenient {
-		return info, "type", 0, errNoType
+		return info, contentType, "type", 0, errNoType
 	}
-	return info, "", 0, nil
+	return info, contentType, "", 0, nil
 }
 
 // itemField returns a bit for each field of Relay's typed item header,

@@ -209,6 +209,24 @@ func members(obj []byte) iter.Seq[member] {
 	}
 }
 
+// A memberSpan is a member by its offsets within the object. Framing keeps
+// the members of each header in a reused buffer of spans: storing offsets,
+// unlike slices, costs no GC write barriers.
+type memberSpan struct{ keyOff, keyEnd, off, end int }
+
+func (s memberSpan) member(obj []byte) member {
+	return member{key: obj[s.keyOff:s.keyEnd], value: obj[s.off:s.end], off: s.off, keyOff: s.keyOff}
+}
+
+// appendMembers appends the spans of the top-level members of obj, as
+// members yields them, to ms.
+func appendMembers(ms []memberSpan, obj []byte) []memberSpan {
+	for m := range members(obj) {
+		ms = append(ms, memberSpan{keyOff: m.keyOff, keyEnd: m.keyOff + len(m.key), off: m.off, end: m.off + len(m.value)})
+	}
+	return ms
+}
+
 // skipSpace returns the index of the first byte at or after i that is not
 // JSON whitespace.
 func skipSpace(b []byte, i int) int {
