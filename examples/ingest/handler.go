@@ -36,6 +36,7 @@ type handler struct {
 	dumpDir   string
 	parseOpts []envelope.Option
 	issues    *tracker // nil: nothing is grouped or counted
+	queue     *queue   // non-nil with -nats: accepted envelopes go to JetStream
 
 	all, otlpOnly *http.ServeMux
 }
@@ -141,6 +142,13 @@ func (h *handler) ingest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "dumped", slog.String("project", project), slog.String("file", path))
+	}
+
+	if h.queue != nil {
+		if err := h.queue.publish(r.Context(), req, project); err != nil {
+			h.queueFailed(w, r, err)
+			return
+		}
 	}
 
 	h.accepted(r.Context(), req, project)

@@ -50,7 +50,7 @@
 // Usage:
 //
 //	go run ./examples/ingest [-addr HOST:PORT] [-otlp-addr HOST:PORT] [-dump DIR] [-json]
-//	    [-grouping-config ID] [-max-envelope-size BYTES] [-max-event-size BYTES]
+//	    [-grouping-config ID] [-max-envelope-size BYTES] [-max-event-size BYTES] [-nats URL]
 //
 // At start it prints a DSN to copy and the OTLP endpoint. The address is
 // 127.0.0.1:8000 unless the -addr flag or, failing that, the
@@ -74,6 +74,24 @@
 // answers {"id":"9ec79c33ec9942ab8353589fcb2e04dc"} and logs
 //
 //	level=INFO msg=item project=42 auth=x-sentry-auth item=0 type=event size=19
+//
+// With -nats URL, the ingest scales out on NATS JetStream: it groups
+// nothing itself, but publishes every accepted envelope, as received after
+// decompression, to the work-queue stream SENTRYWIRE_ENVELOPES (created if
+// missing, on disk) under the subject sentrywire.envelopes.<project>, with
+// the project id, where the credentials were found, the public key and
+// the SDK's client in Sentry-* headers, and answers the SDK only once
+// JetStream has stored it. When it cannot (the server is down, say), the
+// SDK gets 503, which it retries; the Nats-Msg-Id header, the event id
+// where there is one, makes JetStream store a retried envelope once. Any
+// number of examples/natsworker processes then parse, decode and group:
+//
+//	go run ./examples/ingest -nats nats://127.0.0.1:4222
+//	go run ./examples/natsworker -nats nats://127.0.0.1:4222
+//
+// In this mode the size limits are capped at the NATS server's max_payload,
+// and there is no issue table and no -json output: the workers publish
+// their results to the stream SENTRYWIRE_RESULTS.
 //
 // The server stops gracefully on SIGINT or SIGTERM, finishing the requests
 // under way.
@@ -122,6 +140,7 @@ type config struct {
 	grouping     string
 	json         bool
 	limits       envelope.Limits
+	natsURL      string // -nats: publish to JetStream instead of grouping here
 }
 
 // parseConfig reads the flags and the environment. A flag given on the
@@ -131,7 +150,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: ingest [-addr HOST:PORT] [-otlp-addr HOST:PORT] [-dump DIR] [-json] [-grouping-config ID] [-max-envelope-size N] [-max-event-size N]")
+		fmt.Fprintln(fs.Output(), "usage: ingest [-addr HOST:PORT] [-otlp-addr HOST:PORT] [-dump DIR] [-json] [-grouping-config ID] [-max-envelope-size N] [-max-event-size N] [-nats URL]")
 		fs.PrintDefaults()
 	}
 	c := config{limits: envelope.DefaultLimits()}
@@ -143,6 +162,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&c.json, "json", false, "print one JSON line per accepted event instead of the issue table")
 	fs.Int64Var(&c.limits.MaxEnvelopeSize, "max-envelope-size", c.limits.MaxEnvelopeSize, "largest envelope accepted, in `bytes` after decompression")
 	fs.Int64Var(&c.limits.MaxEventSize, "max-event-size", c.limits.MaxEventSize, "largest event accepted, in `bytes`")
+	fs.StringVar(&c.natsURL, "nats", "", "publish accepted envelopes to NATS JetStream at `URL` for examples/natsworker, instead of grouping them here")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -184,7 +204,20 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		jsonOut = stdout
 	}
 	issues := newTracker(groupingConfig, jsonOut)
-	opts := []option{withTracker(issues), withEnvelopeOptions(envelope.WithLimits(c.limits))}
+	var opts []option
+	if c.natsURL != "" {
+		q, err := dialQueue(context.Background(), c.natsURL, logger)
+		if err != nil {
+			logger.Error("cannot queue to NATS", "error", err)
+			return 1
+		}
+		defer q.close()
+		c.limits = q.limit(c.limits)
+		opts = append(opts, withQueue(q))
+	} else {
+		opts = append(opts, withTracker(issues))
+	}
+	opts = append(opts, withEnvelopeOptions(envelope.WithLimits(c.limits)))
 	if c.dumpDir != "" {
 		if err := os.MkdirAll(c.dumpDir, 0o755); err != nil {
 			logger.Error("cannot create the dump directory", "error", err)
@@ -237,7 +270,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	live, stopLive := context.WithCancel(ctx)
 	liveDone := make(chan struct{})
-	if !c.json && isTerminal(stdout) {
+	// With -nats the workers group, so there is no table here.
+	table := !c.json && c.natsURL == ""
+	if table && isTerminal(stdout) {
 		go func() { defer close(liveDone); liveSummary(live, issues, stdout, banner, redrawEvery) }()
 	} else {
 		close(liveDone)
@@ -267,7 +302,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	// The requests under way are finished now, so the final table has
 	// them all.
-	if !c.json {
+	if table {
 		list, counts, _ := issues.snapshot()
 		_, _ = io.WriteString(stdout, "\n")
 		_ = writeTable(stdout, list, counts, 0)
