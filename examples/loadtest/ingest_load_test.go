@@ -23,6 +23,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 const (
@@ -145,7 +147,7 @@ func TestIngestLoad(t *testing.T) {
 		mib(slices.Min(series)), mib(slices.Max(series)),
 		float64(logBytes)/float64(rep["requests"]+int64(len(reqs))), float64(logLines)/float64(rep["requests"]+int64(len(reqs))),
 		wrkThreads, wrkConnections)
-	reportSuite(t, "TestIngestLoad", len(reqs), detail)
+	suitelog.Report(t, "TestIngestLoad", len(reqs), detail)
 }
 
 // loadSeconds is the run's duration: $SENTRYWIRE_LOAD_SECONDS, or 30.

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // asgiPaths are the failing requests; the same view fails for both, so
@@ -71,7 +73,7 @@ func TestASGI(t *testing.T) {
 			}
 			assert.ElementsMatch(t, want, urls, "one event per failed request, with its URL")
 			assert.Len(t, issues, 1, "every failure of the view is one issue: %v", issues)
-			reportSuite(t, t.Name(), len(urls), fmt.Sprintf("async-view errors at examples/ingest, in %d issue(s) (sentry_sdk %s)", len(issues), version))
+			suitelog.Report(t, t.Name(), len(urls), fmt.Sprintf("async-view errors at examples/ingest, in %d issue(s) (sentry_sdk %s)", len(issues), version))
 		})
 	}
 }

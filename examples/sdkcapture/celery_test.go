@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // pythonSDKs are the two sentry-python releases a team meets: Debian's 1.9
@@ -182,7 +183,7 @@ func TestCelery(t *testing.T) {
 					// time it would need to send, then require silence.
 					time.Sleep(2 * time.Second)
 					assert.Empty(t, in.Lines(), "sentry_sdk.init in worker_process_init comes after the pool child built its tracers, so task errors go unreported; if they now arrive, the guide's setup works and this test should expect them")
-					reportSuite(t, t.Name(), celeryRuns(), "task failures that sent no event")
+					suitelog.Report(t, t.Name(), celeryRuns(), "task failures that sent no event")
 					return
 				}
 				checkCeleryEvents(t, in, sdk.version)
@@ -283,7 +284,7 @@ func checkCeleryEvents(t *testing.T, in *ingestProcess, sdkVersion string) {
 		}
 	}
 	assert.Len(t, issues, len(celeryCases), "one issue per failing task: %v", issues)
-	reportSuite(t, t.Name(), checked, fmt.Sprintf("task failures of %d tasks at examples/ingest, in %d issues (sentry_sdk %s)", len(celeryCases), len(issues), version))
+	suitelog.Report(t, t.Name(), checked, fmt.Sprintf("task failures of %d tasks at examples/ingest, in %d issues (sentry_sdk %s)", len(celeryCases), len(issues), version))
 }
 
 // celeryTask is the task name CeleryIntegration puts in the event's extra

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 	"github.com/sentrywire/sentrywire/grouping"
 )
 
@@ -674,6 +675,6 @@ func TestNodeIssues(t *testing.T) {
 	t.Logf("slowest capture to -json line: %v", slowest)
 	assert.NotContains(t, p.Log(), "msg=rejected")
 	assert.NotContains(t, p.Log(), "event not grouped")
-	reportSuite(t, t.Name(), checked, fmt.Sprintf("@sentry/node %s scenarios (errors with causes, sessions, streamed spans, check-ins, logs, feedback, attachments) and their grouping: %d events in %d issues, slowest capture to -json line %v",
+	suitelog.Report(t, t.Name(), checked, fmt.Sprintf("@sentry/node %s scenarios (errors with causes, sessions, streamed spans, check-ins, logs, feedback, attachments) and their grouping: %d events in %d issues, slowest capture to -json line %v",
 		nodeVersion, len(p.Lines()), len(issues), slowest.Round(time.Millisecond)))
 }

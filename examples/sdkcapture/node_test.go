@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // nodeVersion is the @sentry/node version pinned in node/package.json; the
@@ -73,7 +75,7 @@ func TestNode(t *testing.T) {
 			maybeWrite(t, "node", tt.name, reqs)
 		})
 	}
-	reportSuite(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
+	suitelog.Report(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
 }
 
 func anyEncoded(reqs []Request, enc string) bool {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // TestOTLPIngest points real OpenTelemetry exporters at examples/ingest,
@@ -122,7 +123,7 @@ func TestOTLPIngest(t *testing.T) {
 		cases += 6
 	})
 
-	reportSuite(t, t.Name(), cases, "spans, error events and log records from OTel Go and JS exporters, read from examples/ingest's dump and -json")
+	suitelog.Report(t, t.Name(), cases, "spans, error events and log records from OTel Go and JS exporters, read from examples/ingest's dump and -json")
 }
 
 // ingestedTrace says how one recorded order trace reached the ingest.

@@ -30,6 +30,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 	"github.com/sentrywire/sentrywire/otlp"
 )
 
@@ -372,7 +373,7 @@ func TestOTLPGoTraces(t *testing.T) {
 			maybeWriteOTLP(t, "go-otlptracehttp-"+tt.name, tt.ext, bodies)
 		})
 	}
-	reportSuite(t, t.Name(), requests, fmt.Sprintf("trace requests from %d exporter setups", len(tests)))
+	suitelog.Report(t, t.Name(), requests, fmt.Sprintf("trace requests from %d exporter setups", len(tests)))
 }
 
 // checkOneSpanPerRequest holds a simple span processor's requests one by
@@ -412,7 +413,7 @@ func TestOTLPGoLogs(t *testing.T) {
 		"OTel Go OTLP over HTTP/protobuf logs exporter/0.14.0")
 	checkOrderLogs(t, mergeLogs(exs), ref)
 	maybeWriteOTLP(t, "go-otlploghttp-logs", "pb", bodies)
-	reportSuite(t, t.Name(), len(exs), "log requests, one record each")
+	suitelog.Report(t, t.Name(), len(exs), "log requests, one record each")
 }
 
 // emitOrderLogs writes the two log records of the order scenario through a
@@ -490,7 +491,7 @@ func TestOTLPNode(t *testing.T) {
 		checkOrderLogs(t, mergeLogs(exs), got.Log)
 		maybeWriteOTLP(t, "node-otlp-http-logs", "json", bodies)
 	})
-	reportSuite(t, t.Name(), traceReqs+logReqs, fmt.Sprintf("requests (%d traces, %d logs)", traceReqs, logReqs))
+	suitelog.Report(t, t.Name(), traceReqs+logReqs, fmt.Sprintf("requests (%d traces, %d logs)", traceReqs, logReqs))
 }
 
 // runNodeOTLP runs node/otlp-capture.js and returns what it printed on

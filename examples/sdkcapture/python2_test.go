@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // sdk2Path is the sentry-python 2.x source tree the Django guide test runs
@@ -209,7 +210,7 @@ func TestDjangoGuide(t *testing.T) {
 
 			t.Logf("%s (sentry_sdk %s): checked %d events from %d requests, in %d issues; slowest arrival %v",
 				sdk.name, version, checked, len(guideCases)+2, len(issues), slowest)
-			reportSuite(t, t.Name(), checked, fmt.Sprintf("events from %d requests through examples/proxy into examples/ingest, in %d issues, slowest %v; DisallowedHost dropped by -drop-disallowed-host (sentry_sdk %s)",
+			suitelog.Report(t, t.Name(), checked, fmt.Sprintf("events from %d requests through examples/proxy into examples/ingest, in %d issues, slowest %v; DisallowedHost dropped by -drop-disallowed-host (sentry_sdk %s)",
 				len(guideCases)+2, len(issues), slowest.Round(time.Millisecond), version))
 		})
 	}

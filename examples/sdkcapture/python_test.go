@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // debianPython is the interpreter apt installs python3-sentry-sdk into. The
@@ -63,5 +65,5 @@ func TestPython(t *testing.T) {
 			maybeWrite(t, "python", tt.name, reqs)
 		})
 	}
-	reportSuite(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
+	suitelog.Report(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // thisPackage is the module sentry-go gives the frames of this test
@@ -620,7 +621,7 @@ func TestSentryGoIssues(t *testing.T) {
 			checked++
 		}
 	}
-	reportSuite(t, t.Name(), checked, fmt.Sprintf("sentry-go cases against examples/ingest (%d error/message events, slowest %v)",
+	suitelog.Report(t, t.Name(), checked, fmt.Sprintf("sentry-go cases against examples/ingest (%d error/message events, slowest %v)",
 		len(run.sent), slowest.Round(time.Millisecond)))
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/getsentry/sentry-go/attribute"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // stackError carries the program counters of the place it was created.
@@ -215,5 +217,5 @@ func TestSentryGo(t *testing.T) {
 			maybeWrite(t, "sentry-go", tt.name, reqs)
 		})
 	}
-	reportSuite(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
+	suitelog.Report(t, t.Name(), requests, fmt.Sprintf("requests from %d scenarios", len(tests)))
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
 // TestIngestTerminal is the README's promise as a user sees it: start
@@ -66,7 +68,7 @@ func TestIngestTerminal(t *testing.T) {
 	assert.Regexp(t, `(?m)^[0-9a-f]{12}\s+2\s+error\s+\S+\s+ZeroDivisionError: division by zero\s+/zero/`, tail, "the final table")
 	assert.Regexp(t, `(?m)^issues 3 · transactions 0 · spans 0 · sessions 0 · check-ins 0 · logs 0 · rejected requests 0$`, tail)
 	t.Logf("slowest request-to-screen time %v", slowest)
-	reportSuite(t, t.Name(), len(steps), fmt.Sprintf("Django requests shown as issues in the live terminal table, slowest %v", slowest.Round(time.Millisecond)))
+	suitelog.Report(t, t.Name(), len(steps), fmt.Sprintf("Django requests shown as issues in the live terminal table, slowest %v", slowest.Round(time.Millisecond)))
 }
 
 // terminal is the screen of a program running on a pseudo-terminal.
