@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
+	"sync"
 )
 
 // ErrTooLarge is matched (via [errors.Is]) by the [*LimitError] that
@@ -32,6 +34,42 @@ func (e *LimitError) Is(target error) bool { return target == ErrTooLarge }
 // enough not to matter for tiny requests.
 const firstReadSize = 4096
 
+// Scratch chunks come from pools by size: 4 KiB, 8 KiB, ... 4 MiB. Larger
+// chunks are rare (bodies of many megabytes) and are allocated; keeping
+// them in a pool would pin that much memory per idle P.
+const (
+	minChunkShift = 12
+	maxChunkShift = 22
+)
+
+var chunkPools [maxChunkShift - minChunkShift + 1]sync.Pool
+
+// getChunk returns an empty buffer of capacity size, from a pool when size
+// is one of the pooled sizes.
+func getChunk(size int64) []byte {
+	if i, ok := chunkClass(size); ok {
+		if p, _ := chunkPools[i].Get().(*[]byte); p != nil {
+			return (*p)[:0]
+		}
+	}
+	return make([]byte, 0, size)
+}
+
+// putChunk hands b back to its pool when it came from one.
+func putChunk(b []byte) {
+	if i, ok := chunkClass(int64(cap(b))); ok {
+		b = b[:0]
+		chunkPools[i].Put(&b)
+	}
+}
+
+func chunkClass(size int64) (int, bool) {
+	if size < 1<<minChunkShift || size > 1<<maxChunkShift || size&(size-1) != 0 {
+		return 0, false
+	}
+	return bits.TrailingZeros64(uint64(size)) - minChunkShift, true
+}
+
 // ReadAll reads r until io.EOF and returns the bytes, or fails with a
 // [*LimitError] as soon as r yields more than limit bytes. A body of
 // exactly limit bytes is accepted. A negative limit is treated as zero.
@@ -39,13 +77,15 @@ const firstReadSize = 4096
 // Unlike [io.ReadAll] followed by a length check, ReadAll never buffers
 // more than limit+1 bytes of input, so a decompression bomb costs memory in
 // proportion to the limit, not to what the bomb would inflate to, plus the
-// CPU time to inflate limit bytes. It reads into chunks of doubling size
-// whose total is capped at limit+1 bytes and, like io.ReadAll, copies them
-// into one slice of exactly the right length at the end: an accepted body
-// of n bytes costs at most about 3n bytes at the peak and leaves nothing
-// unused behind, and a rejected one never more than limit+1. When r reports
-// its remaining length through a Len() int method, as *bytes.Reader and
-// *bytes.Buffer do, the first chunk is sized to fit and no copy is made.
+// CPU time to inflate limit bytes. It reads into scratch chunks of doubling
+// size whose total is capped at limit+1 bytes, and copies them into one
+// slice of exactly the right length at the end: an accepted body of n bytes
+// allocates n bytes, once, and a rejected one nothing that outlives the
+// call. The chunks are pooled, because a server reads bodies all day and
+// fresh chunks would cost about twice the body again in allocation and
+// zeroing. When r reports its remaining length through a Len() int method,
+// as *bytes.Reader and *bytes.Buffer do, the body is read straight into a
+// slice of that size.
 //
 // When the limit is exceeded ReadAll returns no data. On other errors it
 // returns the bytes read before the error. Errors from r, such as
@@ -63,18 +103,53 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 		budget++
 	}
 	budget = min(budget, int64(math.MaxInt))
-	size := int64(firstReadSize)
 	if l, ok := r.(interface{ Len() int }); ok {
-		size = int64(l.Len()) + 1
+		// The size is known: read into the result itself, and fall back to
+		// chunks only if r yields more than it said.
+		size := min(int64(l.Len())+1, budget)
+		b := make([]byte, 0, size)
+		for {
+			n, err := r.Read(b[len(b):cap(b)])
+			b = b[:len(b)+n]
+			if int64(len(b)) > limit {
+				return nil, &LimitError{Limit: limit}
+			}
+			if err != nil {
+				if err == io.EOF {
+					err = nil
+				}
+				return b, err
+			}
+			if len(b) == cap(b) {
+				return readChunks(r, limit, budget-size, [][]byte{b}, int64(len(b)), false)
+			}
+		}
+	}
+	return readChunks(r, limit, budget, nil, 0, true)
+}
+
+// readChunks continues ReadAll into pooled chunks, after chunks that hold
+// total bytes; pooledFirst says whether chunks[0] came from a pool.
+func readChunks(r io.Reader, limit, budget int64, chunks [][]byte, total int64, pooledFirst bool) (_ []byte, err error) {
+	defer func() {
+		for i, c := range chunks {
+			if i > 0 || pooledFirst {
+				putChunk(c)
+			}
+		}
+	}()
+	size := int64(firstReadSize)
+	if len(chunks) > 0 {
+		size = 2 * int64(cap(chunks[len(chunks)-1]))
 	}
 	size = min(size, budget)
 	budget -= size
-	b := make([]byte, 0, size)
-	var chunks [][]byte // full chunks before b
-	var total int64     // bytes in chunks
+	b := getChunk(size)
+	chunks = append(chunks, b)
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
+		chunks[len(chunks)-1] = b
 		if total+int64(len(b)) > limit {
 			return nil, &LimitError{Limit: limit}
 		}
@@ -82,23 +157,20 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 			if err == io.EOF {
 				err = nil
 			}
-			if len(chunks) == 0 {
-				return b, err
-			}
 			out := make([]byte, 0, total+int64(len(b)))
 			for _, c := range chunks {
 				out = append(out, c...)
 			}
-			return append(out, b...), err
+			return out, err
 		}
 		if len(b) == cap(b) {
 			// A full buffer with budget left: the budget can only be
 			// exhausted once limit+1 bytes were read, which returned above.
-			chunks = append(chunks, b)
 			total += int64(len(b))
 			size = min(2*int64(cap(b)), budget)
 			budget -= size
-			b = make([]byte, 0, size)
+			b = getChunk(size)
+			chunks = append(chunks, b)
 		}
 	}
 }
