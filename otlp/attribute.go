@@ -100,10 +100,10 @@ func (a *arena) attribute(v Value) (protocol.Attribute, bool) {
 		a.b, _ = jsontext.AppendQuote(a.b, v.str)
 	case KindArray:
 		t = protocol.AttributeArray
-		a.b = appendArrayText(a.b, v.arr)
+		a.b = appendArrayText(a.b, v.Array())
 	case KindKVList:
 		t = protocol.AttributeString
-		a.b = appendQuotedJSON(a.b, func(b []byte) []byte { return appendKVListText(b, v.kvs) })
+		a.b = appendQuotedJSON(a.b, func(b []byte) []byte { return appendKVListText(b, v.KVList()) })
 	default:
 		return protocol.Attribute{}, false
 	}

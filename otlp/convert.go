@@ -217,7 +217,9 @@ func ConvertLogs(l *Logs) *Result {
 // per envelope, so there is one envelope for the spans (a span v2
 // container), one for the logs (a log container), and one per
 // transaction and error event, with its event id in the header. Empty
-// parts have no envelope.
+// parts have no envelope. A host that needs only the spans or the logs
+// writes their containers faster with AppendSpans and AppendLogs, without
+// a Result.
 func (r *Result) Envelopes() ([]*envelope.Envelope, error) {
 	var out []*envelope.Envelope
 	if len(r.Spans) > 0 {

@@ -23,6 +23,13 @@
 // Result.Envelopes packs a result into the envelopes an SDK would send, so
 // converted data joins SDK traffic in one pipeline.
 //
+// On an ingest server's hot path, AppendSpans and AppendLogs write the
+// span v2 and log container payloads straight from the decoded request:
+// the same records as ConvertTraces and ConvertLogs give, without
+// building a map of typed attributes per record, which costs more than
+// decoding the request. Decoding plus AppendSpans takes less than half
+// the time of proto.Unmarshal into the generated types alone.
+//
 // Decoding is separate from conversion. DecodeTraces and DecodeLogs read
 // both encodings into one model (Traces, Logs) that mirrors OTLP's
 // messages; the protobuf decoder works at the wire level and both alias

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/envelope/protocol"
 	"github.com/sentrywire/sentrywire/otlp"
 )
 
@@ -39,6 +41,37 @@ func ExampleConvertTraces() {
 	// Output:
 	// eee19b7ec3c1b174 GET /orders/{id} http.server ok node eee19b7ec3c1b174
 	// a1b2c3d4e5f60718 SELECT orders db error node eee19b7ec3c1b174
+}
+
+// An ingest server that stores spans writes the span container item
+// straight from the decoded request, without the typed spans.
+func ExampleAppendSpans() {
+	traces, err := otlp.DecodeTraces([]byte(exampleTrace), otlp.JSON)
+	if err != nil {
+		log.Fatal(err)
+	}
+	payload, n, rejected := otlp.AppendSpans(nil, traces)
+	it := envelope.NewItem(envelope.TypeSpan, payload)
+	if err := it.Set("content_type", envelope.ContentTypeSpanContainer); err != nil {
+		log.Fatal(err)
+	}
+	if err := it.Set("item_count", int64(n)); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n, "spans,", len(rejected), "rejected")
+
+	spans, err := protocol.DecodeSpans(it) // what a reader of the envelope gets
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range spans.Items {
+		op, _ := s.Attributes["sentry.op"].String()
+		fmt.Println(s.SpanID, s.Name, op, s.Status)
+	}
+	// Output:
+	// 2 spans, 0 rejected
+	// eee19b7ec3c1b174 GET /orders/{id} http.server ok
+	// a1b2c3d4e5f60718 SELECT orders db error
 }
 
 // With WithTransactions a complete tree becomes a transaction event, with

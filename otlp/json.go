@@ -1230,7 +1230,11 @@ func (d *jsonDecoder) anyValue(v *Value, depth int) error {
 			if err := d.valuesObject(func() error { return d.values(&vs, depth+1) }); err != nil {
 				return err
 			}
-			*v = Value{kind: KindArray, arr: vs}
+			if v.kind == KindArray && v.list != nil {
+				v.list.arr = vs
+			} else {
+				*v = Value{kind: KindArray, list: &composite{arr: vs}}
+			}
 		case fKvlistValue:
 			if d.dec.PeekKind() == 'n' {
 				return d.null()
@@ -1239,7 +1243,11 @@ func (d *jsonDecoder) anyValue(v *Value, depth int) error {
 			if err := d.valuesObject(func() error { return d.keyValues(&kvs, depth+1) }); err != nil {
 				return err
 			}
-			*v = Value{kind: KindKVList, kvs: kvs}
+			if v.kind == KindKVList && v.list != nil {
+				v.list.kvs = kvs
+			} else {
+				*v = Value{kind: KindKVList, list: &composite{kvs: kvs}}
+			}
 		default:
 			return errJSONSkip
 		}

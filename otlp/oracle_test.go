@@ -276,11 +276,17 @@ func normalizeKVs(kvs []KeyValue) []KeyValue {
 }
 
 func normalizeValue(v Value) Value {
-	v.arr = noneToNil(v.arr)
-	for i := range v.arr {
-		v.arr[i] = normalizeValue(v.arr[i])
+	if v.list == nil {
+		return v
 	}
-	v.kvs = normalizeKVs(v.kvs)
+	l := composite{arr: noneToNil(v.list.arr), kvs: normalizeKVs(v.list.kvs)}
+	for i := range l.arr {
+		l.arr[i] = normalizeValue(l.arr[i])
+	}
+	v.list = &l
+	if l.arr == nil && l.kvs == nil {
+		v.list = nil
+	}
 	return v
 }
 

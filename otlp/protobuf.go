@@ -78,12 +78,13 @@ type protoDecoder struct {
 	err    error // the first error, which ends the decode
 	path   []pathSegment
 
-	kvs      slab[KeyValue]
-	values   slab[Value]
-	events   slab[SpanEvent]
-	links    slab[SpanLink]
-	statuses slab[Status]
-	scopes   slab[Scope]
+	kvs        slab[KeyValue]
+	values     slab[Value]
+	composites slab[composite]
+	events     slab[SpanEvent]
+	links      slab[SpanLink]
+	statuses   slab[Status]
+	scopes     slab[Scope]
 }
 
 func newProtoDecoder(data []byte, l *Limits) *protoDecoder {
@@ -969,8 +970,9 @@ func resetAs(v *Value, k ValueKind) {
 func (d *protoDecoder) arrayValue(b []byte, v *Value, depth, level int) error {
 	if v.kind != KindArray {
 		resetAs(v, KindArray)
+		v.list = d.composite(b)
 	}
-	return valueList(d, b, &v.arr, &d.values, depth, func(b []byte, e *Value) error {
+	return valueList(d, b, &v.list.arr, &d.values, depth, func(b []byte, e *Value) error {
 		return d.anyValue(b, e, depth+1, level+1)
 	})
 }
@@ -980,10 +982,17 @@ func (d *protoDecoder) arrayValue(b []byte, v *Value, depth, level int) error {
 func (d *protoDecoder) kvlistValue(b []byte, v *Value, depth, level int) error {
 	if v.kind != KindKVList {
 		resetAs(v, KindKVList)
+		v.list = d.composite(b)
 	}
-	return valueList(d, b, &v.kvs, &d.kvs, depth, func(b []byte, kv *KeyValue) error {
+	return valueList(d, b, &v.list.kvs, &d.kvs, depth, func(b []byte, kv *KeyValue) error {
 		return d.keyValue(b, kv, depth+1, level+1)
 	})
+}
+
+// composite returns the elements of a new array or key-value list value
+// whose message is b, from the request's slab.
+func (d *protoDecoder) composite(b []byte) *composite {
+	return &d.composites.take(1, d.done(b), len(d.data))[0]
 }
 
 // valueList decodes an ArrayValue or a KeyValueList, whose elements are
