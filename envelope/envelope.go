@@ -291,9 +291,24 @@ func (p *parser) item(b []byte, base int64, index int, it *Item) (int, error) {
 // WriteTo writes the envelope to w. An unchanged parsed envelope is written
 // byte for byte as it was read.
 func (e *Envelope) WriteTo(w io.Writer) (int64, error) {
+	if b := e.asRead(); b != nil {
+		// What a proxy forwards most: one write, nothing copied.
+		n, err := w.Write(b)
+		return int64(n), err
+	}
 	cw := countWriter{w: w}
-	var scratch [128]byte
-	b := scratch[:0]
+	// Headers and separators are gathered in a pooled buffer and written
+	// with the payload that follows them, so that a writer that is a
+	// connection sees few writes; a buffer on the stack would escape
+	// through w.Write and cost an allocation per envelope anyway.
+	bp := scratchPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledScratch {
+			scratchPool.Put(bp)
+		}
+	}()
+	b := (*bp)[:0]
+	defer func() { *bp = b[:0] }()
 	b = e.appendHeader(b)
 	ended := e.headerNL || !e.Header.unchangedFrom(e.rawHeader)
 	for i, it := range e.Items {
@@ -322,6 +337,71 @@ func (e *Envelope) WriteTo(w io.Writer) (int64, error) {
 	}
 	cw.write(b)
 	return cw.n, cw.err
+}
+
+// scratchPool holds WriteTo's buffers for headers and separators.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledScratch keeps a buffer grown by one huge header out of the pool.
+const maxPooledScratch = 64 << 10
+
+// asRead returns the input the envelope was parsed from when writing it
+// would give exactly those bytes: the header and every item unchanged and
+// in their places, so that lead, header, items and tail are one run of
+// the input. Otherwise it returns nil.
+func (e *Envelope) asRead() []byte {
+	if !e.Header.unchangedFrom(e.rawHeader) {
+		return nil
+	}
+	run, ok := join(e.lead, e.rawHeader)
+	if !ok {
+		return nil
+	}
+	ended := e.headerNL
+	if ended {
+		if run, ok = grow(run, 1); !ok {
+			return nil
+		}
+	}
+	for i, it := range e.Items {
+		// WriteTo reframes an item that follows no newline, or whose
+		// header ended the input before other items.
+		if !ended || !it.unchanged() || !(it.hdrNL || i == len(e.Items)-1) {
+			return nil
+		}
+		if run, ok = join(run, it.raw); !ok {
+			return nil
+		}
+		ended = it.nl
+	}
+	if len(e.tail) > 0 && ended {
+		if run, ok = join(run, e.tail); !ok {
+			return nil
+		}
+	}
+	return run
+}
+
+// join returns a and b as one slice when b starts where a ends in the
+// same array, as consecutive pieces of a parsed input do.
+func join(a, b []byte) ([]byte, bool) {
+	switch {
+	case len(b) == 0:
+		return a, true
+	case len(a) == 0:
+		return b, true
+	case cap(a)-len(a) < len(b) || &a[:len(a)+1][len(a)] != &b[0]:
+		return nil, false
+	}
+	return a[:len(a)+len(b)], true
+}
+
+// grow extends a by n bytes of its array.
+func grow(a []byte, n int) ([]byte, bool) {
+	if cap(a)-len(a) < n {
+		return nil, false
+	}
+	return a[:len(a)+n], true
 }
 
 // AppendBinary appends the envelope, as WriteTo writes it, to b.
@@ -367,10 +447,26 @@ func (it *Item) appendHeader(b []byte) []byte {
 	if n, ok := it.Header.GetInt("length"); ok && n == int64(len(it.payload)) {
 		return append(b, it.Header.compact()...)
 	}
+	if c := it.Header.compact(); isObject(c) && it.Header.Get("length") == nil {
+		// No length to replace: the member goes last, written in place
+		// rather than through a rewritten copy of the header. (A lenient
+		// parse may have kept a header that is no object; Set rewrites
+		// those.)
+		b = append(b, c[:len(c)-1]...)
+		if len(c) > 2 {
+			b = append(b, ',')
+		}
+		b = append(b, `"length":`...)
+		b = strconv.AppendInt(b, int64(len(it.payload)), 10)
+		return append(b, '}')
+	}
 	h := it.Header.Clone()
 	_ = h.Set("length", int64(len(it.payload)))
 	return append(b, h.raw...)
 }
+
+// isObject reports whether compact JSON v is an object.
+func isObject(v []byte) bool { return len(v) >= 2 && v[0] == '{' && v[len(v)-1] == '}' }
 
 type countWriter struct {
 	w   io.Writer

@@ -95,6 +95,7 @@ type decoder struct {
 	// are only built when there is a warning.
 	parents []*jsontext.Decoder
 	free    []*subDecoder
+	lists   lists
 	lenient json.Options
 	strict  json.Options
 	fast    json.Options // lenient payloads that need no leniency
@@ -103,13 +104,15 @@ type decoder struct {
 var decoderPool = sync.Pool{New: func() any {
 	d := new(decoder)
 	raw := json.UnmarshalFromFunc(unmarshalRaw)
+	lists := d.lists.unmarshalers()
 	lenient := json.JoinUnmarshalers(
 		json.UnmarshalFromFunc(d.unmarshalString),
 		raw,
+		lists,
 		json.UnmarshalFromFunc(d.unmarshalLenient),
 	)
-	strict := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw)
-	fast := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw)
+	strict := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists)
+	fast := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists)
 	for _, u := range []*json.Unmarshalers{lenient, strict, fast} {
 		ours.Store(u, d)
 	}

@@ -9,7 +9,7 @@ var suite = struct {
 	bench    string
 }{
 	packages: []string{
-		"./envelope",          // BenchmarkFraming: Parse, Reader (streaming) and the baselines
+		"./envelope",          // BenchmarkFraming: Parse, Reader (streaming) and the baselines; BenchmarkEncode
 		"./envelope/protocol", // BenchmarkDecodeEvent: typed event decode
 		"./grouping",          // BenchmarkGroup: decode + group
 		"./otlp",              // BenchmarkTraces, BenchmarkLogs: protobuf and JSON
@@ -26,6 +26,9 @@ var targets = []Target{
 	{Pkg: "envelope", Bench: "Framing", Impl: "Parse", Baseline: "stdjson-headers"},
 	{Pkg: "envelope", Bench: "Framing", Impl: "Reader", Baseline: "stdjson-lines"},
 	{Pkg: "envelope", Bench: "Framing", Impl: "Reader", Baseline: "IndexByte"},
+	{Pkg: "envelope", Bench: "Encode", Impl: "WriteTo", Baseline: "stdjson-lines"},
+	{Pkg: "envelope", Bench: "Encode", Impl: "WriteTo", Baseline: "copy"},
+	{Pkg: "envelope", Bench: "Encode", Impl: "WriteTo-edited", Baseline: "stdjson-lines"},
 	{Pkg: "envelope/protocol", Bench: "DecodeEvent", Impl: "DecodeEvent", Baseline: "encoding-json-v1", Min: 3},
 	{Pkg: "envelope/protocol", Bench: "DecodeEvent", Impl: "DecodeEvent+Lazy", Baseline: "encoding-json-v1"},
 	{Pkg: "grouping", Bench: "Group", Impl: "sentrywire", Baseline: "baseline", Min: 20},
