@@ -71,11 +71,10 @@ func (c *Contexts) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	}
 	inPlace := decoderOf(dec) != nil
 	for dec.PeekKind() != '}' {
-		k, err := dec.ReadToken()
+		key, err := readName(dec, inPlace)
 		if err != nil {
 			return err
 		}
-		key := k.String() // before the next read voids k
 		switch dec.PeekKind() {
 		case '{', 'n':
 			v, err := dec.ReadValue()

@@ -112,7 +112,8 @@ var decoderPool = sync.Pool{New: func() any {
 		json.UnmarshalFromFunc(d.unmarshalLenient),
 	)
 	strict := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists)
-	fast := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists)
+	fast := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists,
+		json.UnmarshalFromFunc(unmarshalFrame), json.UnmarshalFromFunc(unmarshalRawMap))
 	for _, u := range []*json.Unmarshalers{lenient, strict, fast} {
 		ours.Store(u, d)
 	}
@@ -162,17 +163,17 @@ func decode(t envelope.ItemType, b []byte, v any, lenient bool) ([]Warning, erro
 	d := decoderPool.Get().(*decoder)
 	defer decoderPool.Put(d)
 	d.typ, d.warnings, d.parents = t, d.warnings[:0], d.parents[:0]
+	d.lists.spare = nil // a new payload: share no list memory with the last
 	opts := d.strict
 	if lenient {
 		// What real SDKs send is nearly always well typed: decode it
 		// without the lenient hooks, which cost a third of the time, and
 		// only when that fails on a value decode again leniently.
 		err := json.Unmarshal(b, v, d.fast)
-		var se *jsontext.SyntacticError
-		switch {
-		case err == nil:
+		if err == nil {
 			return nil, nil
-		case errors.As(err, &se):
+		}
+		if se := (*jsontext.SyntacticError)(nil); errors.As(err, &se) {
 			return nil, decodeError(t, err)
 		}
 		reflect.ValueOf(v).Elem().SetZero()
@@ -246,8 +247,36 @@ func readStringAlias(dec *jsontext.Decoder, s *string, alias bool) error {
 	if err != nil {
 		return err
 	}
-	*s = string(u)
+	*s = bytesString(u) // u is new and not kept: the string may have it
 	return nil
+}
+
+// readName reads an object member name, or a string, without copying it
+// where the payload may be aliased (inPlace, see keep) or where it had to
+// be unquoted into new memory anyway. Token.String copies every name.
+func readName(dec *jsontext.Decoder, inPlace bool) (string, error) {
+	quoted, err := dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	name := quoted[1 : len(quoted)-1]
+	switch {
+	case hasEscape(name):
+		u, err := jsontext.AppendUnquote(nil, quoted)
+		return bytesString(u), err
+	case inPlace:
+		return bytesString(name), nil
+	}
+	return string(name), nil
+}
+
+// bytesString returns b as a string without copying it, for bytes that
+// are never written again: the payload, or a buffer made for the string.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 func hasEscape(b []byte) bool { return bytes.IndexByte(b, '\\') >= 0 }

@@ -125,11 +125,14 @@ type FrameVars map[string]jsontext.Value
 func (v *FrameVars) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	switch dec.PeekKind() {
 	case '{':
-		m := map[string]jsontext.Value{}
-		if err := json.UnmarshalDecode(dec, &m); err != nil {
+		// A new map, read in place: the address of a local would
+		// escape to the heap.
+		prev := *v
+		*v = FrameVars{}
+		if err := json.UnmarshalDecode(dec, (*map[string]jsontext.Value)(v)); err != nil {
+			*v = prev
 			return err
 		}
-		*v = m
 		return nil
 	case '[':
 		var list []jsontext.Value

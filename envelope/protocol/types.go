@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -94,13 +95,14 @@ func (v *Values[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
+		inPlace := decoderOf(dec) != nil
 		wrapped := false
 		for dec.PeekKind() != '}' {
-			tok, err := dec.ReadToken()
+			name, err := readName(dec, inPlace)
 			if err != nil {
 				return err
 			}
-			if name := tok.String(); name == "values" {
+			if name == "values" {
 				wrapped = true
 				if err := json.UnmarshalDecode(dec, &v.Values); err != nil {
 					return err
@@ -113,7 +115,7 @@ func (v *Values[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 				if v.Other == nil {
 					v.Other = make(map[string]jsontext.Value)
 				}
-				v.Other[name] = keep(dec, raw)
+				v.Other[name] = keepIf(inPlace, raw)
 			}
 		}
 		if _, err := dec.ReadToken(); err != nil {
@@ -193,11 +195,10 @@ func (ps *Pairs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		}
 		inPlace := decoderOf(dec) != nil
 		for dec.PeekKind() != '}' {
-			k, err := dec.ReadToken()
+			key, err := readName(dec, inPlace)
 			if err != nil {
 				return err
 			}
-			key := k.String() // before the next read voids k
 			v, err := dec.ReadValue()
 			if err != nil {
 				return err
@@ -280,6 +281,12 @@ type LenientString string
 
 // UnmarshalJSONFrom accepts strings, numbers and bools.
 func (s *LenientString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == '"' {
+		var str string
+		err := readString(dec, &str)
+		*s = LenientString(str)
+		return err
+	}
 	v, err := dec.ReadValue()
 	if err != nil {
 		return err
@@ -313,9 +320,11 @@ func (t *Timestamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		}
 		t.Time = unixSeconds(f)
 	case '"':
-		s, _ := jsontext.AppendUnquote(nil, v)
-		tm, err := parseTime(string(s))
+		s := unquoted(v)
+		tm, err := parseTime(s)
 		if err != nil {
+			// The error quotes s, which may be the decoder's buffer.
+			_, err = parseTime(strings.Clone(s))
 			return err
 		}
 		t.Time = tm
@@ -372,8 +381,7 @@ func (l *Level) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	}
 	switch v.Kind() {
 	case '"':
-		s, _ := jsontext.AppendUnquote(nil, v)
-		switch string(s) { // exact, as Relay's Level::from_str
+		switch unquoted(v) { // exact, as Relay's Level::from_str
 		case "debug":
 			*l = LevelDebug
 		case "info", "log":
@@ -407,6 +415,18 @@ func (l *Level) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return &json.SemanticError{Err: errors.New("want a level name")}
 	}
 	return nil
+}
+
+// unquoted returns the text of a JSON string read by the decoder, which
+// is valid, for a look that does not keep it: a name to compare, a time to
+// parse. Most strings have no escapes and are not copied.
+func unquoted(v jsontext.Value) string {
+	raw := v[1 : len(v)-1]
+	if !hasEscape(raw) {
+		return bytesString(raw)
+	}
+	u, _ := jsontext.AppendUnquote(nil, v)
+	return bytesString(u)
 }
 
 // unixSeconds converts Unix seconds to a time, to the microsecond, as
