@@ -1,6 +1,7 @@
 package httpbody
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ func (e *LimitError) Is(target error) bool { return target == ErrTooLarge }
 // firstReadSize is the first buffer ReadAll uses when it cannot learn the
 // body size in advance: large enough for most events in one read, small
 // enough not to matter for tiny requests.
-const firstReadSize = 4096
+const firstReadSize = 64 << 10
 
 // Scratch chunks come from pools by size: 4 KiB, 8 KiB, ... 4 MiB. Larger
 // chunks are rare (bodies of many megabytes) and are allocated; keeping
@@ -157,9 +158,12 @@ func readChunks(r io.Reader, limit, budget int64, chunks [][]byte, total int64, 
 			if err == io.EOF {
 				err = nil
 			}
-			out := make([]byte, 0, total+int64(len(b)))
-			for _, c := range chunks {
-				out = append(out, c...)
+			// bytes.Join allocates the result without zeroing it first:
+			// every byte is about to be overwritten by the copy. (It gives
+			// nil for nothing, and an empty body is an empty slice.)
+			out := bytes.Join(chunks, nil)
+			if out == nil {
+				out = []byte{}
 			}
 			return out, err
 		}
