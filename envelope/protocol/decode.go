@@ -99,9 +99,12 @@ type decoder struct {
 	lenient json.Options
 	strict  json.Options
 	fast    json.Options // lenient payloads that need no leniency
+
+	own [3]*json.Unmarshalers // registered in ours while d lives
 }
 
-var decoderPool = sync.Pool{New: func() any {
+// newDecoder makes a decoder and registers its unmarshalers in ours.
+func newDecoder() *decoder {
 	d := new(decoder)
 	raw := json.UnmarshalFromFunc(unmarshalRaw)
 	lists := d.lists.unmarshalers()
@@ -114,14 +117,55 @@ var decoderPool = sync.Pool{New: func() any {
 	strict := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists)
 	fast := json.JoinUnmarshalers(json.UnmarshalFromFunc(d.unmarshalStrictString), raw, lists,
 		json.UnmarshalFromFunc(unmarshalFrame), json.UnmarshalFromFunc(unmarshalRawMap))
-	for _, u := range []*json.Unmarshalers{lenient, strict, fast} {
+	d.own = [...]*json.Unmarshalers{lenient, strict, fast}
+	for _, u := range d.own {
 		ours.Store(u, d)
 	}
 	d.lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), json.WithUnmarshalers(lenient))
 	d.strict = json.WithUnmarshalers(strict)
 	d.fast = json.JoinOptions(jsontext.AllowDuplicateNames(true), json.WithUnmarshalers(fast))
 	return d
-}}
+}
+
+// decoders are the idle decoders. Not a sync.Pool: a pool drops its
+// contents at every garbage collection, and each decoder it then made anew
+// would stay in ours for good, a leak of a decoder and its buffers every
+// few thousand events on a busy server. This free list keeps what it
+// holds; a decoder it has no room for is unregistered and let go.
+var decoders struct {
+	sync.Mutex
+	free []*decoder
+}
+
+// maxIdleDecoders bounds the free list: more decoders than this are only
+// ever needed at once by that many concurrent decodes.
+const maxIdleDecoders = 64
+
+func getDecoder() *decoder {
+	decoders.Lock()
+	if n := len(decoders.free); n > 0 {
+		d := decoders.free[n-1]
+		decoders.free = decoders.free[:n-1]
+		decoders.Unlock()
+		return d
+	}
+	decoders.Unlock()
+	return newDecoder()
+}
+
+func putDecoder(d *decoder) {
+	d.lists.trim()
+	decoders.Lock()
+	if len(decoders.free) < maxIdleDecoders {
+		decoders.free = append(decoders.free, d)
+		decoders.Unlock()
+		return
+	}
+	decoders.Unlock()
+	for _, u := range d.own {
+		ours.Delete(u)
+	}
+}
 
 // ours maps the unmarshalers of every pooled decoder to the decoder. The
 // types' UnmarshalJSONFrom methods are public, so they also run under
@@ -160,8 +204,8 @@ func keepIf(inPlace bool, v jsontext.Value) jsontext.Value {
 // annotated types are: a value of the wrong kind becomes a Warning. Other
 // payloads are strict, as Relay's serde types are.
 func decode(t envelope.ItemType, b []byte, v any, lenient bool) ([]Warning, error) {
-	d := decoderPool.Get().(*decoder)
-	defer decoderPool.Put(d)
+	d := getDecoder()
+	defer putDecoder(d)
 	d.typ, d.warnings, d.parents = t, d.warnings[:0], d.parents[:0]
 	d.lists.spare = nil // a new payload: share no list memory with the last
 	opts := d.strict

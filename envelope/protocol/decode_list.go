@@ -62,6 +62,31 @@ type lists struct {
 	spare []string
 }
 
+// maxKeptList is the longest list whose buffer an idle decoder keeps: a
+// payload with a huge list (ten thousand breadcrumbs, say) must not pin
+// that much memory in the decoder for the rest of the process.
+const maxKeptList = 1024
+
+// trim drops the buffers a long list grew.
+func (l *lists) trim() {
+	trimBuffer(&l.frames)
+	trimBuffer(&l.exceptions)
+	trimBuffer(&l.breadcrumbs)
+	trimBuffer(&l.spans)
+	trimBuffer(&l.threads)
+	trimBuffer(&l.packages)
+	if cap(l.strings) > maxKeptList {
+		l.strings = nil
+	}
+	l.spare = nil
+}
+
+func trimBuffer[T any](b *buffer[T]) {
+	if cap(b.s) > maxKeptList {
+		b.s = nil
+	}
+}
+
 func (l *lists) unmarshalers() *json.Unmarshalers {
 	return json.JoinUnmarshalers(
 		unmarshalList(&l.frames),
