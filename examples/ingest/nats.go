@@ -15,36 +15,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 )
-
-// The work queue that -nats publishes to. examples/natsworker declares the
-// same names and config: whichever starts first creates the stream, and
-// both keep to it.
-const (
-	envelopeStream  = "SENTRYWIRE_ENVELOPES"
-	envelopeSubject = "sentrywire.envelopes." // + project id
-
-	// The headers of a queued envelope. The envelope passed
-	// envelope.ReadRequest, so the credentials were accepted; the headers
-	// say for which project and where they were found.
-	headerProject    = "Sentry-Project"     // "42"; "0" for the legacy /api/store/
-	headerAuthSource = "Sentry-Auth-Source" // dsn.Source: "x-sentry-auth", "query", ...
-	headerPublicKey  = "Sentry-Public-Key"
-	headerClient     = "Sentry-Client" // sentry_client, when the SDK sent one
-)
-
-// envelopeStreamConfig is a work queue: a message is gone once a worker
-// acks it, kept on disk until then, and a publish retried with the same
-// Nats-Msg-Id within Duplicates is stored once.
-func envelopeStreamConfig() jetstream.StreamConfig {
-	return jetstream.StreamConfig{
-		Name:       envelopeStream,
-		Subjects:   []string{envelopeSubject + "*"},
-		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    jetstream.FileStorage,
-		Duplicates: 2 * time.Minute,
-	}
-}
 
 // publishTimeout bounds the wait for JetStream's ack. An SDK waits for its
 // answer, and a 503 after a few seconds, which it retries, beats a hang.
@@ -86,9 +58,9 @@ func dialQueue(ctx context.Context, url string, logger *slog.Logger) (*queue, er
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := js.CreateOrUpdateStream(ctx, envelopeStreamConfig()); err != nil {
+	if _, err := js.CreateOrUpdateStream(ctx, natsqueue.EnvelopeStreamConfig()); err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("nats: stream %s: %w", envelopeStream, err)
+		return nil, fmt.Errorf("nats: stream %s: %w", natsqueue.EnvelopeStream, err)
 	}
 	return &queue{nc: nc, js: js}, nil
 }
@@ -124,13 +96,13 @@ func (q *queue) publish(ctx context.Context, req *envelope.Request, project stri
 	if err != nil {
 		return err
 	}
-	m := nats.NewMsg(envelopeSubject + project)
+	m := nats.NewMsg(natsqueue.EnvelopeSubject + project)
 	m.Data = data
-	m.Header.Set(headerProject, project)
-	m.Header.Set(headerAuthSource, req.Auth.Source.String())
-	m.Header.Set(headerPublicKey, req.Auth.PublicKey)
+	m.Header.Set(natsqueue.HeaderProject, project)
+	m.Header.Set(natsqueue.HeaderAuthSource, req.Auth.Source.String())
+	m.Header.Set(natsqueue.HeaderPublicKey, req.Auth.PublicKey)
 	if req.Auth.Client != "" {
-		m.Header.Set(headerClient, req.Auth.Client)
+		m.Header.Set(natsqueue.HeaderClient, req.Auth.Client)
 	}
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()

@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 )
 
 // startNATS runs nats-server with JetStream on a temporary store and
@@ -76,7 +77,7 @@ func TestQueue(t *testing.T) {
 	srv := httptest.NewServer(newHandler(logger, withQueue(q)))
 	t.Cleanup(srv.Close)
 
-	stream, err := q.js.Stream(t.Context(), envelopeStream)
+	stream, err := q.js.Stream(t.Context(), natsqueue.EnvelopeStream)
 	require.NoError(t, err)
 	assert.Equal(t, jetstream.WorkQueuePolicy, stream.CachedInfo().Config.Retention)
 	assert.Equal(t, jetstream.FileStorage, stream.CachedInfo().Config.Storage)
@@ -114,10 +115,10 @@ func TestQueue(t *testing.T) {
 			require.NoError(t, err)
 			project := strings.Split(tt.target, "/")[2]
 			assert.Equal(t, "sentrywire.envelopes."+project, m.Subject)
-			assert.Equal(t, project, m.Header.Get(headerProject))
-			assert.Equal(t, "x-sentry-auth", m.Header.Get(headerAuthSource))
-			assert.Equal(t, testKey, m.Header.Get(headerPublicKey))
-			assert.Equal(t, "test/1.0", m.Header.Get(headerClient))
+			assert.Equal(t, project, m.Header.Get(natsqueue.HeaderProject))
+			assert.Equal(t, "x-sentry-auth", m.Header.Get(natsqueue.HeaderAuthSource))
+			assert.Equal(t, testKey, m.Header.Get(natsqueue.HeaderPublicKey))
+			assert.Equal(t, "test/1.0", m.Header.Get(natsqueue.HeaderClient))
 			assert.True(t, strings.HasPrefix(m.Header.Get(nats.MsgIdHdr), tt.msgID), m.Header.Get(nats.MsgIdHdr))
 			if tt.stored == "" {
 				assert.Equal(t, tt.body, string(m.Data))

@@ -27,6 +27,7 @@ import (
 	"github.com/sentrywire/sentrywire/dsn"
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/envelope/protocol"
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 	"github.com/sentrywire/sentrywire/grouping"
 	"github.com/sentrywire/sentrywire/internal/captures"
 )
@@ -384,7 +385,7 @@ var authHeader = "Sentry sentry_key=0123456789abcdef0123456789abcdef, sentry_ver
 func readResults(t *testing.T, js jetstream.JetStream, got *resultSet, stop <-chan struct{}) {
 	t.Helper()
 	ctx := context.Background()
-	cons, err := js.OrderedConsumer(ctx, resultStream, jetstream.OrderedConsumerConfig{})
+	cons, err := js.OrderedConsumer(ctx, natsqueue.ResultStream, jetstream.OrderedConsumerConfig{})
 	require.NoError(t, err)
 	it, err := cons.Messages()
 	require.NoError(t, err)

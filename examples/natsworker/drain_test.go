@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentrywire/sentrywire/envelope"
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 	"github.com/sentrywire/sentrywire/grouping"
 )
 
@@ -51,9 +52,9 @@ func TestDrainThroughput(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, templates)
-	results, err := js.CreateOrUpdateStream(t.Context(), resultStreamConfig())
+	results, err := js.CreateOrUpdateStream(t.Context(), natsqueue.ResultStreamConfig())
 	require.NoError(t, err)
-	queue, err := js.CreateOrUpdateStream(t.Context(), envelopeStreamConfig())
+	queue, err := js.CreateOrUpdateStream(t.Context(), natsqueue.EnvelopeStreamConfig())
 	require.NoError(t, err)
 
 	rates := map[int][]float64{}
@@ -127,9 +128,9 @@ func preload(t *testing.T, js jetstream.JetStream, templates []*template, n int)
 			body, err = env.MarshalBinary()
 			require.NoError(t, err)
 		}
-		m := nats.NewMsg(envelopeSubject + "42")
+		m := nats.NewMsg(natsqueue.EnvelopeSubject + "42")
 		m.Data = body
-		m.Header.Set(headerProject, "42")
+		m.Header.Set(natsqueue.HeaderProject, "42")
 		_, err := js.PublishMsgAsync(m, jetstream.WithMsgID("42/"+id.String()))
 		require.NoError(t, err)
 		// In windows, below the client's limit on publishes in flight.

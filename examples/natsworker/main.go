@@ -49,6 +49,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 	"github.com/sentrywire/sentrywire/grouping"
 )
 
@@ -129,7 +130,7 @@ func run(args []string, stderr io.Writer) int {
 		logger.Error("cannot start", "error", err)
 		return 1
 	}
-	logger.Info("consuming", "stream", envelopeStream, "consumer", c.consumer)
+	logger.Info("consuming", "stream", natsqueue.EnvelopeStream, "consumer", c.consumer)
 	<-ctx.Done()
 	stop() // a second signal kills
 	logger.Info("stopping")

@@ -24,6 +24,7 @@ import (
 	"github.com/sentrywire/sentrywire/envelope"
 	"github.com/sentrywire/sentrywire/grouping"
 
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 	"github.com/sentrywire/sentrywire/examples/internal/suitelog"
 )
 
@@ -57,9 +58,9 @@ func TestScaleOut(t *testing.T) {
 
 	// A message no ingest would queue: a worker must publish its error
 	// and ack it, not take it back forever.
-	m := nats.NewMsg(envelopeSubject + "42")
+	m := nats.NewMsg(natsqueue.EnvelopeSubject + "42")
 	m.Data = []byte("not an envelope\n")
-	m.Header.Set(headerProject, "42")
+	m.Header.Set(natsqueue.HeaderProject, "42")
 	_, err = srv.connect(t).PublishMsg(t.Context(), m, jetstream.WithMsgID("42/poison"))
 	require.NoError(t, err)
 
@@ -138,7 +139,7 @@ func TestScaleOut(t *testing.T) {
 	// Whether the killed worker held envelopes is up to timing; the
 	// consumer's sequence, which counts redeliveries, tells.
 	js := srv.connect(t)
-	if cons, err := js.Consumer(t.Context(), envelopeStream, "natsworker"); assert.NoError(t, err) {
+	if cons, err := js.Consumer(t.Context(), natsqueue.EnvelopeStream, "natsworker"); assert.NoError(t, err) {
 		if ci, err := cons.Info(t.Context()); assert.NoError(t, err) {
 			t.Logf("deliveries %d of %d envelopes: %d redelivered", ci.Delivered.Consumer, ci.Delivered.Stream, ci.Delivered.Consumer-ci.Delivered.Stream)
 		}

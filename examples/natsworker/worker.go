@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/sentrywire/sentrywire/examples/internal/natsqueue"
 	"github.com/sentrywire/sentrywire/grouping"
 )
 
@@ -90,12 +91,12 @@ func start(ctx context.Context, c config, cfg *grouping.Config, logger *slog.Log
 }
 
 func (w *worker) setup(ctx context.Context, c config) (jetstream.Consumer, error) {
-	for _, sc := range []jetstream.StreamConfig{envelopeStreamConfig(), resultStreamConfig()} {
+	for _, sc := range []jetstream.StreamConfig{natsqueue.EnvelopeStreamConfig(), natsqueue.ResultStreamConfig()} {
 		if _, err := w.js.CreateOrUpdateStream(ctx, sc); err != nil {
 			return nil, fmt.Errorf("nats: stream %s: %w", sc.Name, err)
 		}
 	}
-	cons, err := w.js.CreateOrUpdateConsumer(ctx, envelopeStream, jetstream.ConsumerConfig{
+	cons, err := w.js.CreateOrUpdateConsumer(ctx, natsqueue.EnvelopeStream, jetstream.ConsumerConfig{
 		Durable:    c.consumer,
 		AckPolicy:  jetstream.AckExplicitPolicy,
 		AckWait:    c.ackWait,
@@ -112,17 +113,17 @@ func (w *worker) setup(ctx context.Context, c config) (jetstream.Consumer, error
 // handle processes one envelope and publishes its results.
 func (w *worker) handle(msg jetstream.Msg) {
 	h := msg.Headers()
-	base := result{Envelope: h.Get(nats.MsgIdHdr), Project: h.Get(headerProject)}
+	base := result{Envelope: h.Get(nats.MsgIdHdr), Project: h.Get(natsqueue.HeaderProject)}
 	if base.Envelope == "" {
 		if md, err := msg.Metadata(); err == nil {
 			base.Envelope = "seq-" + strconv.FormatUint(md.Sequence.Stream, 10)
 		}
 	}
-	subject := resultSubject + subjectToken(base.Project)
+	subject := natsqueue.ResultSubject + subjectToken(base.Project)
 	p := pending{msg: msg}
 	for _, r := range process(msg.Data(), w.cfg, base) {
 		if r.Error != "" {
-			w.logger.Warn("not processed", "envelope", r.Envelope, "project", r.Project, "item", r.Item, "client", h.Get(headerClient), "error", r.Error)
+			w.logger.Warn("not processed", "envelope", r.Envelope, "project", r.Project, "item", r.Item, "client", h.Get(natsqueue.HeaderClient), "error", r.Error)
 		}
 		m := nats.NewMsg(subject)
 		var err error
