@@ -249,16 +249,7 @@ func (w *writer) replace(first int, key string, kv int) bool {
 
 // convertible reports whether arena.attribute converts v.
 func convertible(v Value) bool {
-	switch v.kind {
-	case KindString, KindBool, KindInt, KindArray, KindKVList:
-		return true
-	case KindDouble:
-		f := math.Float64frombits(v.num)
-		return !math.IsNaN(f) && !math.IsInf(f, 0)
-	case KindBytes:
-		return utf8.ValidString(v.str)
-	}
-	return false
+	return v.kind == KindArray || v.kind == KindKVList || isScalar(v)
 }
 
 // appendAttribute appends the JSON of the attribute arena.attribute makes

@@ -454,14 +454,7 @@ func TestSentryGoIssues(t *testing.T) {
 		{
 			name: "check-in",
 			send: func(s *goSender) {
-				cfg := &sentry.MonitorConfig{
-					Schedule:              sentry.CrontabSchedule("0 3 * * *"),
-					CheckInMargin:         5,
-					MaxRuntime:            30,
-					Timezone:              "Europe/Vienna",
-					FailureIssueThreshold: 2,
-					RecoveryThreshold:     1,
-				}
+				cfg := nightlyMonitor()
 				id := s.hub.CaptureCheckIn(&sentry.CheckIn{MonitorSlug: "nightly-report", Status: sentry.CheckInStatusInProgress}, cfg)
 				s.hub.CaptureCheckIn(&sentry.CheckIn{ID: *id, MonitorSlug: "nightly-report", Status: sentry.CheckInStatusOK, Duration: 1500 * time.Millisecond}, cfg)
 			},

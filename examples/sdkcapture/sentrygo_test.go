@@ -42,6 +42,18 @@ func (e *stackError) Error() string {
 func (e *stackError) Unwrap() error         { return e.cause }
 func (e *stackError) StackTrace() []uintptr { return e.pcs }
 
+// nightlyMonitor is the monitor config the check-in scenarios send.
+func nightlyMonitor() *sentry.MonitorConfig {
+	return &sentry.MonitorConfig{
+		Schedule:              sentry.CrontabSchedule("0 3 * * *"),
+		CheckInMargin:         5,
+		MaxRuntime:            30,
+		Timezone:              "Europe/Vienna",
+		FailureIssueThreshold: 2,
+		RecoveryThreshold:     1,
+	}
+}
+
 var errConnRefused = errors.New("connection refused: 127.0.0.1:5432")
 
 func queryUser() error { return newStackError(errConnRefused, "query user 7") }
@@ -116,14 +128,7 @@ func TestSentryGo(t *testing.T) {
 		{
 			name: "checkin",
 			run: func(_ context.Context, hub *sentry.Hub) {
-				cfg := &sentry.MonitorConfig{
-					Schedule:              sentry.CrontabSchedule("0 3 * * *"),
-					CheckInMargin:         5,
-					MaxRuntime:            30,
-					Timezone:              "Europe/Vienna",
-					FailureIssueThreshold: 2,
-					RecoveryThreshold:     1,
-				}
+				cfg := nightlyMonitor()
 				id := hub.CaptureCheckIn(&sentry.CheckIn{MonitorSlug: "nightly-report", Status: sentry.CheckInStatusInProgress}, cfg)
 				hub.CaptureCheckIn(&sentry.CheckIn{ID: *id, MonitorSlug: "nightly-report", Status: sentry.CheckInStatusOK, Duration: 1500 * time.Millisecond}, cfg)
 			},
